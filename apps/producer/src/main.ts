@@ -1,0 +1,18 @@
+import { createLogger, exitOnStartupError, stopOnSignals } from "@payq/runtime";
+import { DEV_API_KEYS, loadProducerEnv } from "./env.ts";
+import { startProducer } from "./start.ts";
+
+const logger = createLogger({ name: "producer", level: process.env.LOG_LEVEL });
+
+try {
+  const env = loadProducerEnv();
+  const producer = await startProducer(env, logger);
+  logger.info({ port: producer.port, host: env.HOST }, "producer listening");
+  if (env.PAYQ_API_KEYS === DEV_API_KEYS) {
+    const [merchantId, demoKey] = DEV_API_KEYS.split(":");
+    logger.warn({ merchantId, demoKey }, "using the development API key; set PAYQ_API_KEYS in production");
+  }
+  stopOnSignals(logger, producer.stop);
+} catch (error) {
+  exitOnStartupError(logger, error);
+}

@@ -1,0 +1,158 @@
+import express, { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Queue } from "bullmq";
+import { apiError, type Logger } from "@payq/runtime";
+import {
+  acceptPayment,
+  createPaymentSchema,
+  enqueuePayment,
+  findMerchantPayment,
+  listMerchantPayments,
+  PAYMENT_STATUSES,
+  paymentView,
+  requestFingerprint,
+  type CreatePaymentLimits,
+  type Pool,
+  type RetryPolicy,
+} from "@payq/shared";
+import type { ProducerMetrics } from "../metrics.ts";
+import type { IdempotencyLocals } from "../middleware/idempotency-key.ts";
+import { requireIdempotencyKey } from "../middleware/idempotency-key.ts";
+import type { MerchantLocals } from "../middleware/authenticate.ts";
+import { requireJson } from "../middleware/require-json.ts";
+
+export interface PaymentRoutesDeps {
+  pool: Pool;
+  paymentsQueue: Queue;
+  logger: Logger;
+  metrics: ProducerMetrics;
+  limits: CreatePaymentLimits;
+  retryPolicy: RetryPolicy;
+  idempotencyKeyTtlMs: number;
+  /** How long a request waits for Redis before leaving the payment to the outbox sweeper. */
+  enqueueTimeoutMs: number;
+}
+
+const BODY_LIMIT = "16kb";
+const paymentLocation = (id: string) => `/v1/payments/${id}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(PAYMENT_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .transform((cursor) => Buffer.from(cursor, "base64url").toString())
+    .refine((id) => UUID.test(id), "cursor is not one this API returned")
+    .optional(),
+});
+
+const fieldErrors = (error: z.ZodError) =>
+  error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
+
+type Locals = MerchantLocals & IdempotencyLocals;
+
+export function paymentRoutes(deps: PaymentRoutesDeps): Router {
+  const router = Router();
+  const schema = createPaymentSchema(deps.limits);
+
+  router.post(
+    "/v1/payments",
+    requireJson,
+    requireIdempotencyKey,
+    express.json({ limit: BODY_LIMIT }),
+    async (req: Request, res: Response<unknown, Locals>) => {
+      const parsed = schema.safeParse(req.body);
+      if (!parsed.success) {
+        return res
+          .status(400)
+          .json(apiError("validation_failed", "the payment is not valid", fieldErrors(parsed.error)));
+      }
+      const { merchantId, idempotencyKey } = res.locals;
+      const result = await acceptPayment(
+        deps.pool,
+        {
+          merchantId,
+          idempotencyKey,
+          fingerprint: requestFingerprint("POST /v1/payments", parsed.data),
+          input: parsed.data,
+          keyTtlMs: deps.idempotencyKeyTtlMs,
+        },
+        (payment) => ({ status: 202, body: paymentView(payment) }),
+      );
+      switch (result.kind) {
+        case "created":
+          deps.metrics.accepted.inc();
+          await enqueue(deps, result.payment.id);
+          return res.status(202).location(paymentLocation(result.payment.id)).json(result.response.body);
+        case "replayed":
+          deps.metrics.idempotentReplays.inc();
+          return res
+            .status(result.response.status)
+            .set("Idempotent-Replayed", "true")
+            .location(paymentLocation(result.paymentId))
+            .json(result.response.body);
+        case "in_use":
+          return res
+            .status(409)
+            .json(apiError("idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry shortly"));
+        case "key_reused":
+          return res
+            .status(422)
+            .json(
+              apiError("idempotency_key_reused", "this Idempotency-Key was already used with different parameters"),
+            );
+      }
+    },
+  );
+
+  router.get("/v1/payments/:id", async (req: Request<{ id: string }>, res: Response<unknown, MerchantLocals>) => {
+    const payment = UUID.test(req.params.id)
+      ? await findMerchantPayment(deps.pool, res.locals.merchantId, req.params.id)
+      : null;
+    if (!payment) return res.status(404).json(apiError("payment_not_found", "no such payment"));
+    return res.json(paymentView(payment));
+  });
+
+  router.get("/v1/payments", async (req: Request, res: Response<unknown, MerchantLocals>) => {
+    const query = listQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      return res.status(400).json(apiError("invalid_query", "the query is not valid", fieldErrors(query.error)));
+    }
+    const page = await listMerchantPayments(deps.pool, {
+      merchantId: res.locals.merchantId,
+      status: query.data.status,
+      limit: query.data.limit,
+      after: query.data.cursor,
+    });
+    return res.json({
+      object: "list",
+      data: page.payments.map(paymentView),
+      hasMore: page.nextAfter !== null,
+      nextCursor: page.nextAfter && Buffer.from(page.nextAfter).toString("base64url"),
+    });
+  });
+
+  return router;
+}
+
+/**
+ * The payment is already durable, so a Redis failure here must not fail the request: it is logged,
+ * counted, and the outbox sweeper enqueues the payment once Redis is back.
+ */
+async function enqueue(deps: PaymentRoutesDeps, paymentId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      enqueuePayment(deps.paymentsQueue, { paymentId, run: 0 }, deps.retryPolicy),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`enqueue timed out after ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    deps.metrics.enqueueFailures.inc();
+    deps.logger.warn({ paymentId, err: { message: (error as Error).message } }, "enqueue failed; the sweeper will retry");
+  } finally {
+    clearTimeout(timer);
+  }
+}

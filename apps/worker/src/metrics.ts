@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { PayqQueues } from "@payq/shared";
+
+const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
+
+export function createWorkerMetrics(queues: PayqQueues) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "payq_worker_" });
+  return {
+    registry,
+    settled: new Counter({
+      name: "payq_payments_settled_total",
+      help: "Payments that reached a terminal state, by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    stepDuration: new Histogram({
+      name: "payq_step_duration_seconds",
+      help: "Duration of pipeline steps",
+      labelNames: ["step"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: "payq_step_failures_total",
+      help: "Failed step attempts by step and error class (each is retried unless dead-lettered)",
+      labelNames: ["step", "class"],
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: "payq_notifications_total",
+      help: "Webhook delivery attempts by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    repairs: new Counter({
+      name: "payq_sweeper_repairs_total",
+      help: "Disagreements between Postgres and Redis the sweeper repaired, by kind",
+      labelNames: ["kind"],
+      registers: [registry],
+    }),
+    dlqDepth: new Gauge({
+      name: "payq_dlq_depth",
+      help: "Entries in each dead-letter queue",
+      labelNames: ["queue"],
+      registers: [registry],
+      async collect() {
+        for (const queue of [queues.paymentsDeadLetter, queues.notificationsDeadLetter]) {
+          const counts = await queue.getJobCounts(...WAITING_STATES);
+          this.set({ queue: queue.name }, Object.values(counts).reduce((a, b) => a + b, 0));
+        }
+      },
+    }),
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

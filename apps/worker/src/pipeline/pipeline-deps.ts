@@ -1,0 +1,16 @@
+import type { Logger } from "@payq/runtime";
+import type { PayqQueues, Pool, RetryPolicy } from "@payq/shared";
+import type { BankClient } from "../bank/bank-client.ts";
+import type { WorkerMetrics } from "../metrics.ts";
+
+export interface PipelineDeps {
+  pool: Pool;
+  queues: PayqQueues;
+  bank: BankClient;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  retryPolicy: RetryPolicy;
+  notifyPolicy: RetryPolicy;
+  /** A payment still open this long after acceptance is dead-lettered as `deadline_exceeded`. */
+  deadlineMs: number;
+}

@@ -1,0 +1,96 @@
+import type { Job, Processor } from "bullmq";
+import {
+  deadLetterPayment,
+  findPayment,
+  resumeStep,
+  settleDeclined,
+  settleSucceeded,
+  toStepFailure,
+  type AttemptContext,
+  type Payment,
+  type PaymentJobData,
+  type PipelineStep,
+} from "@payq/shared";
+import { chargeBank } from "./charge.ts";
+import { failAttempt } from "./failure.ts";
+import { queueNotification } from "./notify.ts";
+import type { PipelineDeps } from "./pipeline-deps.ts";
+import { validatePayment } from "./validate.ts";
+
+export type PaymentJobResult = { outcome: "succeeded" | "declined" | "deadline_exceeded" | "already_settled" | "missing" };
+
+/**
+ * The payment pipeline: validate → charge → ledger → notify, resumed from the payment's recovery point.
+ * Postgres holds every checkpoint, so a retry, a re-run after a crash, or a replay picks up where the
+ * last durable step left off.
+ */
+export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, PaymentJobResult> {
+  return async (job) => {
+    const payment = await findPayment(deps.pool, job.data.paymentId);
+    if (!payment) {
+      deps.logger.error({ paymentId: job.data.paymentId }, "job for a payment that does not exist");
+      return { outcome: "missing" };
+    }
+    if (payment.status !== "accepted") {
+      // A re-run after the payment settled: only the notification may still be owed.
+      await queueNotification(deps, payment);
+      return { outcome: "already_settled" };
+    }
+    const attempt: AttemptContext = { run: payment.run, attempt: job.attemptsMade + 1, startedAt: new Date() };
+    if (Date.now() - payment.createdAt.getTime() > deps.deadlineMs) return expire(deps, payment);
+
+    try {
+      return await runSteps(deps, payment, attempt);
+    } catch (error) {
+      const failure = toStepFailure(resumeStep(payment.recoveryPoint), error);
+      return failAttempt(deps, job as Job<PaymentJobData>, payment, failure, attempt);
+    }
+  };
+}
+
+async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptContext): Promise<PaymentJobResult> {
+  /** Runs one step, timing it and tagging whatever it throws with the step's name. */
+  const timed = async <T>(step: PipelineStep, work: () => Promise<T> | T): Promise<T> => {
+    const stop = deps.metrics.stepDuration.startTimer({ step });
+    try {
+      return await work();
+    } catch (error) {
+      throw toStepFailure(step, error);
+    } finally {
+      stop();
+    }
+  };
+  let point = payment.recoveryPoint;
+  if (point === "started") {
+    await timed("validate", () => validatePayment(payment));
+    const outcome = await timed("charge", () => chargeBank(deps, payment));
+    if (outcome.kind === "declined") {
+      if (await settleDeclined(deps.pool, payment.id, outcome.code, attempt)) {
+        deps.metrics.settled.inc({ outcome: "declined" });
+      }
+      await timed("notify", () => queueNotification(deps, payment));
+      return { outcome: "declined" };
+    }
+    point = "charge_captured";
+  }
+  if (point === "charge_captured") {
+    if (await timed("ledger", () => settleSucceeded(deps.pool, payment, attempt))) {
+      deps.metrics.settled.inc({ outcome: "succeeded" });
+    }
+  }
+  await timed("notify", () => queueNotification(deps, payment));
+  return { outcome: "succeeded" };
+}
+
+/** Past its deadline, an open payment stops retrying and waits for an operator in the DLQ. */
+async function expire(deps: PipelineDeps, payment: Payment): Promise<PaymentJobResult> {
+  const letter = await deadLetterPayment(deps, payment.id, payment.run, {
+    reason: "deadline_exceeded",
+    errorClass: "permanent",
+    errorCode: "deadline_exceeded",
+    errorMessage: `payment still open ${deps.deadlineMs} ms after it was accepted`,
+    failedStep: resumeStep(payment.recoveryPoint),
+  });
+  if (letter) deps.metrics.settled.inc({ outcome: "dead_lettered" });
+  return { outcome: "deadline_exceeded" };
+}

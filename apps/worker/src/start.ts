@@ -1,0 +1,74 @@
+import express from "express";
+import {
+  boundPort,
+  closeServer,
+  connectPostgres,
+  connectRedis,
+  listen,
+  operationsRouter,
+  retryPolicyFromEnv,
+  type Logger,
+  type RunningApp,
+} from "@payq/runtime";
+import { closeQueues, createQueues } from "@payq/shared";
+import { BankClient } from "./bank/bank-client.ts";
+import type { WorkerEnv } from "./env.ts";
+import { createWorkerMetrics } from "./metrics.ts";
+import { startSweeper, type Sweeper } from "./sweeper/sweeper.ts";
+import { startWorkers } from "./workers.ts";
+
+export interface RunningWorker extends RunningApp {
+  sweeper: Sweeper;
+}
+
+/** Connects, then runs the pipeline and webhook workers, the sweeper, and the ops endpoints until stopped. */
+export async function startWorker(env: WorkerEnv, logger: Logger): Promise<RunningWorker> {
+  const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-worker" });
+  const redis = await connectRedis(env.REDIS_URL, "blocking", logger).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
+  const queues = createQueues(redis, env.QUEUE_PREFIX);
+  const metrics = createWorkerMetrics(queues);
+  const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY);
+  const retryPolicy = retryPolicyFromEnv(env);
+  const notifyPolicy = { ...retryPolicy, maxAttempts: env.NOTIFY_MAX_ATTEMPTS };
+
+  const workers = startWorkers(
+    {
+      connection: redis,
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      notifyConcurrency: env.NOTIFY_CONCURRENCY,
+      lockDurationMs: env.LOCK_DURATION_MS,
+      stalledIntervalMs: env.STALLED_INTERVAL_MS,
+      maxStalledCount: env.MAX_STALLED_COUNT,
+    },
+    { pool, queues, bank, logger, metrics, retryPolicy, notifyPolicy, deadlineMs: env.PAYMENT_DEADLINE_MS },
+    { pool, queues, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+  );
+  const sweeper = startSweeper(
+    { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS },
+    env.SWEEP_INTERVAL_MS,
+  );
+  const readiness: [string, () => Promise<unknown>][] = [
+    ["postgres", () => pool.query("SELECT 1")],
+    ["redis", () => redis.ping()],
+  ];
+  const server = await listen(express().use(operationsRouter(readiness, metrics.registry)), env.WORKER_PORT, env.HOST);
+
+  return {
+    port: boundPort(server),
+    sweeper,
+    async stop() {
+      // Finish the jobs in hand first; anything cut off is re-run from its checkpoint by another worker.
+      await Promise.all(workers.map((worker) => worker.close()));
+      await sweeper.stop();
+      await closeServer(server);
+      await closeQueues(queues);
+      await bank.close();
+      redis.disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Pool } from "../db/pool.ts";
+import type { PaymentStatus } from "../payments/payment.ts";
+import { enqueuePayment, type PayqQueues } from "../queues/queues.ts";
+import type { RetryPolicy } from "../retry/retry-policy.ts";
+import { deadLetterJobId } from "./dead-letter.ts";
+
+export type ReplayResult =
+  | { paymentId: string; outcome: "replayed"; run: number }
+  | { paymentId: string; outcome: "skipped"; reason: "not_found" | `status_${PaymentStatus}` };
+
+/**
+ * Puts one dead letter back to work as a fresh job with its attempts reset. The pipeline resumes at the
+ * payment's recovery point, so a captured payment is never charged again.
+ *
+ * Exactly-once in effect: the status flip from `dead_lettered` is the guard, so of two concurrent
+ * replays only one wins; the other is skipped. The DLQ entry goes only after the new job is queued.
+ */
+export async function replayDeadLetter(
+  deps: { pool: Pool; queues: PayqQueues; retryPolicy: Pick<RetryPolicy, "maxAttempts"> },
+  paymentId: string,
+): Promise<ReplayResult> {
+  const { rows } = await deps.pool.query<{ run: number }>(
+    `WITH payment AS (
+       UPDATE payments SET status = 'accepted', settled_at = NULL, run = run + 1, updated_at = now()
+        WHERE id = $1 AND status = 'dead_lettered'
+       RETURNING id, run),
+     letter AS (DELETE FROM dead_letters d USING payment WHERE d.payment_id = payment.id)
+     SELECT run FROM payment`,
+    [paymentId],
+  );
+  const run = rows[0]?.run;
+  if (run === undefined) {
+    const found = await deps.pool.query<{ status: PaymentStatus }>("SELECT status FROM payments WHERE id = $1", [
+      paymentId,
+    ]);
+    const status = found.rows[0]?.status;
+    return { paymentId, outcome: "skipped", reason: status ? `status_${status}` : "not_found" };
+  }
+  // The old run's job still holds the payment's job id; until it goes, `add` would be a silent no-op.
+  await deps.queues.payments.remove(paymentId);
+  await enqueuePayment(deps.queues.payments, { paymentId, run }, deps.retryPolicy);
+  await deps.queues.paymentsDeadLetter.remove(deadLetterJobId(paymentId, run - 1));
+  return { paymentId, outcome: "replayed", run };
+}

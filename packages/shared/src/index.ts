@@ -1,0 +1,92 @@
+// Named exports only: what the apps may use. Everything else stays private to its module.
+export { chargeIdempotencyKey, type Charge, type ChargeRequest, type StatementEntry } from "./bank/bank-api.ts";
+export { ensureDatabase, loadMigrations, migrate } from "./db/migrate.ts";
+export { createPool, type Pool, type PoolClient } from "./db/pool.ts";
+export { withTransaction, type Queryable } from "./db/transaction.ts";
+export {
+  deadLetterJobId,
+  type AttemptRecord,
+  type DeadLetter,
+  type DeadLetterReason,
+} from "./dlq/dead-letter.ts";
+export { deadLetterPayment, enqueueDeadLetter } from "./dlq/dead-letter-queue.ts";
+export { loadDeadLetter, markDeadLettered, type DeadLetterCause } from "./dlq/dead-letter-store.ts";
+export { replayDeadLetter, type ReplayResult } from "./dlq/replay.ts";
+export {
+  acceptPayment,
+  type AcceptPaymentRequest,
+  type AcceptPaymentResult,
+  type StoredResponse,
+} from "./idempotency/accept-payment.ts";
+export { requestFingerprint } from "./idempotency/fingerprint.ts";
+export { captureEntries, type LedgerEntry, type LedgerLeg } from "./ledger/entries.ts";
+export { ledgerCaptures, ledgerSums } from "./ledger/ledger-queries.ts";
+export { reconcile, type LedgerCapture, type Mismatch, type ReconciliationReport } from "./ledger/reconcile.ts";
+export {
+  createPaymentSchema,
+  DEFAULT_CREATE_PAYMENT_LIMITS,
+  type CreatePaymentInput,
+  type CreatePaymentLimits,
+} from "./payments/create-payment.ts";
+export { CURRENCY_EXPONENTS, isSupportedCurrency } from "./payments/currencies.ts";
+export {
+  isTerminal,
+  PAYMENT_STATUSES,
+  paymentFromRow,
+  PIPELINE_STEPS,
+  resumeStep,
+  type NotificationStatus,
+  type Payment,
+  type PaymentRow,
+  type PaymentStatus,
+  type PipelineStep,
+  type RecoveryPoint,
+} from "./payments/payment.ts";
+export {
+  recordCapture,
+  recordFailedAttempt,
+  settleDeclined,
+  settleSucceeded,
+  type AttemptContext,
+} from "./payments/payment-outcomes.ts";
+export {
+  countPaymentsByStatus,
+  findMerchantPayment,
+  findPayment,
+  listMerchantPayments,
+  type PaymentPage,
+} from "./payments/payment-queries.ts";
+export { paymentView, type PaymentView } from "./payments/payment-view.ts";
+export { canAdvance, canTransition, statusesLeadingTo } from "./payments/transitions.ts";
+export {
+  PAYQ_BACKOFF,
+  QUEUE_NAMES,
+  type NotificationJobData,
+  type PaymentJobData,
+  type QueueRole,
+} from "./queues/names.ts";
+export { closeQueues, createQueues, enqueuePayment, pipelineJobOptions, type PayqQueues } from "./queues/queues.ts";
+export { assertNoEviction, createRedis, waitForRedis, type RedisRole } from "./queues/redis.ts";
+export {
+  classifyFailure,
+  ERROR_CLASSES,
+  type ErrorClass,
+  type FailureClass,
+  type FailureSignal,
+} from "./retry/classify.ts";
+export {
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  retryActionFor,
+  retryDelayMs,
+  type RetryAction,
+  type RetryPolicy,
+} from "./retry/retry-policy.ts";
+export { isStepFailure, StepFailure, toStepFailure } from "./retry/step-failure.ts";
+export {
+  DEFAULT_TOLERANCE_S,
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhook,
+  type WebhookVerification,
+} from "./webhooks/signature.ts";

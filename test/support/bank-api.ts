@@ -1,0 +1,60 @@
+import type { FaultsUpdate } from "@payq/bank-sim";
+import type { StatementEntry } from "@payq/shared";
+
+export interface BankStats {
+  requests: number;
+  captures: number;
+  declines: number;
+  capturedAmount: Record<string, number>;
+  duplicatesPrevented: number;
+  referencesCapturedMoreThanOnce: number;
+  faultsInjected: Record<string, number>;
+  webhooks: { received: number; verified: number };
+}
+
+export interface Delivery {
+  path: string;
+  signature: string | null;
+  body: string;
+  verified: boolean | null;
+}
+
+/** The bank simulator's control and reporting API, over real HTTP. */
+export class BankApi {
+  constructor(readonly baseUrl: string) {}
+
+  async setFaults(update: FaultsUpdate): Promise<void> {
+    const response = await fetch(`${this.baseUrl}/v1/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(update),
+    });
+    if (!response.ok) throw new Error(`bank-sim refused faults: ${await response.text()}`);
+  }
+
+  /** No faults at all: the bank has healed. */
+  async heal(): Promise<void> {
+    await this.setFaults({
+      failureRate: 0,
+      ambiguousRate: 0,
+      timeoutRate: 0,
+      rateLimitRate: 0,
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      outage: null,
+      webhookFailureRate: 0,
+    });
+  }
+
+  async stats(): Promise<BankStats> {
+    return (await (await fetch(`${this.baseUrl}/v1/stats`)).json()) as BankStats;
+  }
+
+  async statement(): Promise<StatementEntry[]> {
+    return ((await (await fetch(`${this.baseUrl}/v1/statement`)).json()) as { captures: StatementEntry[] }).captures;
+  }
+
+  async deliveries(): Promise<Delivery[]> {
+    return ((await (await fetch(`${this.baseUrl}/v1/webhooks`)).json()) as { deliveries: Delivery[] }).deliveries;
+  }
+}

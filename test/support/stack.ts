@@ -1,0 +1,159 @@
+import { randomBytes } from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
+import { loadProducerEnv, startProducer } from "@payq/producer";
+import { createLogger, type RunningApp } from "@payq/runtime";
+import { closeQueues, createQueues, type PayqQueues } from "@payq/shared";
+import { createTestDatabase, type TestDatabase } from "@payq/testing";
+import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
+import { BankApi } from "./bank-api.ts";
+import { PaymentsApi } from "./payments-api.ts";
+
+export const MERCHANT_A = { id: "merchant_a", key: "sk_test_merchant_a_0123456789" };
+export const MERCHANT_B = { id: "merchant_b", key: "sk_test_merchant_b_0123456789" };
+export const SHARED_REDIS_URL = "redis://127.0.0.1:6379";
+
+const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
+export const testLogger = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+export interface StackOptions {
+  /** Defaults to the shared Redis; tests that kill or flush Redis pass their own server's URL. */
+  redisUrl?: string;
+  /** Start an in-process worker (default true). Crash tests spawn worker processes instead. */
+  worker?: boolean;
+  faults?: FaultsUpdate;
+  /** Extra environment for producer and workers, e.g. short retry delays. */
+  env?: Record<string, string>;
+}
+
+/** Fast retries and sweeps, so tests see minutes of behaviour in seconds. */
+const FAST_ENV: Record<string, string> = {
+  RETRY_BASE_DELAY_MS: "20",
+  RETRY_MAX_DELAY_MS: "200",
+  SWEEP_INTERVAL_MS: "500",
+  SWEEP_STALE_AFTER_MS: "2000",
+  LOCK_DURATION_MS: "5000",
+  STALLED_INTERVAL_MS: "1000",
+  BANK_TIMEOUT_MS: "2000",
+  WORKER_CONCURRENCY: "20",
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+};
+
+/**
+ * A whole payq on real services: its own database and queue prefix, bank-sim, producer and (optionally)
+ * a worker, all in this process on free ports.
+ */
+export class Stack {
+  private readonly workers: RunningWorker[] = [];
+  private readonly children = new Set<ChildProcess>();
+  readonly queues: PayqQueues;
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly bank: RunningBankSim,
+    readonly producer: RunningApp,
+    readonly env: Record<string, string>,
+  ) {
+    this.queues = createQueues(redis, prefix);
+  }
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const db = await createTestDatabase();
+    const redisUrl = options.redisUrl ?? SHARED_REDIS_URL;
+    const prefix = `payq-test-${randomBytes(4).toString("hex")}`;
+    const bank = await startBankSim(loadBankSimEnv({ BANK_SIM_PORT: "0", LOG_LEVEL: "silent" }), testLogger);
+    const env = {
+      ...FAST_ENV,
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      BANK_URL: `http://127.0.0.1:${bank.port}`,
+      PAYQ_API_KEYS: [MERCHANT_A, MERCHANT_B].map((m) => `${m.id}:${m.key}`).join(","),
+      ...options.env,
+    };
+    const producer = await startProducer(loadProducerEnv({ ...env, PRODUCER_PORT: "0" }), testLogger);
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    redis.on("error", () => undefined);
+    const stack = new Stack(db, redis, prefix, bank, producer, env);
+    if (options.faults) await stack.bankApi.setFaults(options.faults);
+    if (options.worker !== false) await stack.startWorker();
+    return stack;
+  }
+
+  get api(): PaymentsApi {
+    return new PaymentsApi(`http://127.0.0.1:${this.producer.port}`, MERCHANT_A.key);
+  }
+
+  apiAs(merchant: { key: string }): PaymentsApi {
+    return new PaymentsApi(`http://127.0.0.1:${this.producer.port}`, merchant.key);
+  }
+
+  get bankApi(): BankApi {
+    return new BankApi(`http://127.0.0.1:${this.bank.port}`);
+  }
+
+  /** Where a payment's webhook should go: bank-sim's sink. */
+  callbackUrl(path = "merchant"): string {
+    return `http://127.0.0.1:${this.bank.port}/webhooks/${path}`;
+  }
+
+  async startWorker(env: Record<string, string> = {}): Promise<RunningWorker> {
+    const worker = await startWorker(loadWorkerEnv({ ...this.env, WORKER_PORT: "0", ...env }), testLogger);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async stopWorkers(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((worker) => worker.stop()));
+  }
+
+  /** A worker in a process of its own, for tests that SIGKILL it. */
+  spawnWorker(env: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", WORKER_MAIN], {
+      env: { ...process.env, ...this.env, WORKER_PORT: "0", ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    this.children.add(child);
+    child.once("exit", () => this.children.delete(child));
+    return child;
+  }
+
+  /** Counts of payments by status, straight from Postgres. */
+  async statusCounts(): Promise<Record<string, number>> {
+    const { rows } = await this.db.pool.query<{ status: string; count: string }>(
+      "SELECT status, count(*) FROM payments GROUP BY status",
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
+  async openPayments(): Promise<number> {
+    const { rows } = await this.db.pool.query<{ count: string }>(
+      "SELECT count(*) FROM payments WHERE status = 'accepted'",
+    );
+    return Number(rows[0]?.count);
+  }
+
+  async stop(): Promise<void> {
+    for (const child of this.children) child.kill("SIGKILL");
+    await this.stopWorkers();
+    await this.producer.stop();
+    await this.bank.stop();
+    await closeQueues(this.queues);
+    await deleteKeys(this.redis, `${this.prefix}:*`).catch(() => undefined);
+    this.redis.disconnect();
+    await this.db.drop();
+  }
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
