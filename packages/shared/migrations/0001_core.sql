@@ -36,11 +36,19 @@ CREATE INDEX payments_open ON payments (id) WHERE status = 'accepted';
 CREATE INDEX payments_pending_notification ON payments (id) WHERE notification_status = 'pending';
 CREATE INDEX payments_by_status ON payments (status);
 
--- A succeeded or declined payment is a business outcome the merchant was told about: it never changes.
-CREATE FUNCTION payments_guard_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Status moves only along the lifecycle in payments/transitions.ts, and recovery points only forward.
+-- A succeeded or declined payment is an outcome the merchant was told about: it never changes.
+CREATE FUNCTION payments_guard_lifecycle() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF OLD.status IN ('succeeded', 'declined') AND NEW.status IS DISTINCT FROM OLD.status THEN
-    RAISE EXCEPTION 'payment % is %, its outcome is final', OLD.id, OLD.status
+  IF NEW.status IS DISTINCT FROM OLD.status AND NOT (
+       (OLD.status = 'accepted' AND NEW.status IN ('succeeded', 'declined', 'dead_lettered'))
+    OR (OLD.status = 'dead_lettered' AND NEW.status = 'accepted')) THEN
+    RAISE EXCEPTION 'payment % cannot go from % to %', OLD.id, OLD.status, NEW.status
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF array_position(ARRAY['started', 'charge_captured', 'ledger_posted'], NEW.recovery_point)
+   < array_position(ARRAY['started', 'charge_captured', 'ledger_posted'], OLD.recovery_point) THEN
+    RAISE EXCEPTION 'payment % cannot go back from % to %', OLD.id, OLD.recovery_point, NEW.recovery_point
       USING ERRCODE = 'check_violation';
   END IF;
   IF OLD.charge_id IS NOT NULL AND NEW.charge_id IS DISTINCT FROM OLD.charge_id THEN
@@ -49,8 +57,8 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER payments_guard_outcome BEFORE UPDATE ON payments
-  FOR EACH ROW EXECUTE FUNCTION payments_guard_outcome();
+CREATE TRIGGER payments_guard_lifecycle BEFORE UPDATE ON payments
+  FOR EACH ROW EXECUTE FUNCTION payments_guard_lifecycle();
 
 CREATE TABLE payment_attempts (
   id            bigserial   PRIMARY KEY,

@@ -57,7 +57,7 @@ export {
   type PaymentPage,
 } from "./payments/payment-queries.ts";
 export { paymentView, type PaymentView } from "./payments/payment-view.ts";
-export { canAdvance, canTransition, statusesLeadingTo } from "./payments/transitions.ts";
+export { canTransition } from "./payments/transitions.ts";
 export {
   PAYQ_BACKOFF,
   QUEUE_NAMES,

@@ -1,6 +1,9 @@
-import type { PaymentStatus, RecoveryPoint } from "./payment.ts";
+import type { PaymentStatus } from "./payment.ts";
 
-/** Every status change a payment may make. Anything else is a bug and is refused. */
+/**
+ * Every status change a payment may make. The database enforces the same table in a trigger
+ * (migration 0001), and a test holds the two to agreement.
+ */
 const STATUS_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   accepted: ["succeeded", "declined", "dead_lettered"],
   succeeded: [],
@@ -11,16 +14,4 @@ const STATUS_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return STATUS_TRANSITIONS[from].includes(to);
-}
-
-/** The statuses a payment may be in for a move to `to`: the guard of every status UPDATE. */
-export function statusesLeadingTo(to: PaymentStatus): PaymentStatus[] {
-  return (Object.keys(STATUS_TRANSITIONS) as PaymentStatus[]).filter((from) => canTransition(from, to));
-}
-
-const RECOVERY_ORDER: readonly RecoveryPoint[] = ["started", "charge_captured", "ledger_posted"];
-
-/** Recovery points only move forward, one step at a time. */
-export function canAdvance(from: RecoveryPoint, to: RecoveryPoint): boolean {
-  return RECOVERY_ORDER.indexOf(to) === RECOVERY_ORDER.indexOf(from) + 1;
 }

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { paymentBody } from "./support/payments-api.ts";
+import { MERCHANT_A, MERCHANT_B, Stack } from "./support/stack.ts";
+
+describe("producer API", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start({ worker: false });
+  });
+  afterAll(async () => stack?.stop());
+
+  it("accepts a payment with 202, a Location and the payment, and queues its job", async () => {
+    const response = await stack.api.create(paymentBody(1, { metadata: { order: "A-1" } }), "accept-1");
+    expect(response.status).toBe(202);
+    const id = response.body.id as string;
+    expect(response.headers.get("location")).toBe(`/v1/payments/${id}`);
+    expect(response.body).toMatchObject({
+      object: "payment",
+      amount: 1_001,
+      currency: "USD",
+      status: "accepted",
+      metadata: { order: "A-1" },
+      chargeId: null,
+    });
+    const job = await stack.queues.payments.getJob(id);
+    expect(job?.data).toEqual({ paymentId: id, run: 0 });
+  });
+
+  it("replays the first response for the same key and body, with Idempotent-Replayed", async () => {
+    const first = await stack.api.create(paymentBody(2), "replay-1");
+    const again = await stack.api.create(paymentBody(2), "replay-1");
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const { rows } = await stack.db.pool.query("SELECT count(*)::int AS n FROM payments WHERE id = $1", [first.body.id]);
+    expect(rows[0]).toEqual({ n: 1 });
+  });
+
+  it("refuses the same key with another body (422) and keeps keys per merchant", async () => {
+    await stack.api.create(paymentBody(3), "reuse-1");
+    const other = await stack.api.create(paymentBody(4), "reuse-1");
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ error: { code: "idempotency_key_reused" } });
+    const otherMerchant = await stack.apiAs(MERCHANT_B).create(paymentBody(4), "reuse-1");
+    expect(otherMerchant.status).toBe(202);
+  });
+
+  it("answers 409 while a request with the same key is in flight", async () => {
+    const holder = await stack.db.pool.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtextextended($1 || ':' || $2, 0))", [MERCHANT_A.id, "busy-1"]);
+      const busy = await stack.api.create(paymentBody(5), "busy-1");
+      expect(busy.status).toBe(409);
+      expect(busy.body).toMatchObject({ error: { code: "idempotency_key_in_use" } });
+      await holder.query("SELECT pg_advisory_unlock_all()");
+    } finally {
+      holder.release();
+    }
+    expect((await stack.api.create(paymentBody(5), "busy-1")).status).toBe(202);
+  });
+
+  it("lets an expired key be used again for a new payment", async () => {
+    const first = await stack.api.create(paymentBody(6), "expiring-1");
+    await stack.db.pool.query(
+      "UPDATE idempotency_keys SET created_at = now() - interval '2 days', expires_at = now() - interval '1 day' WHERE key = 'expiring-1'",
+    );
+    const second = await stack.api.create(paymentBody(7), "expiring-1");
+    expect(second.status).toBe(202);
+    expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it("shows a merchant its own payments only", async () => {
+    const mine = await stack.api.create(paymentBody(8), "own-1");
+    const id = mine.body.id as string;
+    expect((await stack.api.get(id)).body).toMatchObject({ id, status: "accepted" });
+    const theirs = await stack.apiAs(MERCHANT_B).get(id);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body).toMatchObject({ error: { code: "payment_not_found" } });
+    expect((await stack.api.get("not-a-uuid")).status).toBe(404);
+    const list = await stack.apiAs(MERCHANT_B).list("?limit=100");
+    expect((list.body.data as { id: string }[]).map((p) => p.id)).not.toContain(id);
+  });
+
+  it("pages through the list newest first with a cursor, and filters by status", async () => {
+    const merchant = { key: MERCHANT_B.key };
+    const created: string[] = [];
+    for (let i = 0; i < 5; i += 1) created.push((await stack.apiAs(merchant).create(paymentBody(100 + i))).body.id as string);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const response = await stack.apiAs(merchant).list(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      seen.push(...(response.body.data as { id: string }[]).map((p) => p.id));
+      cursor = response.body.nextCursor as string | null;
+      if (!response.body.hasMore) break;
+    }
+    expect(seen.slice(0, 5)).toEqual([...created].reverse());
+    expect(new Set(seen).size).toBe(seen.length);
+    const accepted = await stack.apiAs(merchant).list("?status=accepted&limit=100");
+    expect((accepted.body.data as unknown[]).length).toBe(seen.length);
+    expect((await stack.apiAs(merchant).list("?status=succeeded")).body.data).toEqual([]);
+    expect((await stack.apiAs(merchant).list("?limit=1000")).status).toBe(400);
+    expect((await stack.apiAs(merchant).list("?cursor=bogus")).status).toBe(400);
+    expect((await stack.apiAs(merchant).list("?status=lost")).body).toMatchObject({ error: { code: "invalid_query" } });
+  });
+
+  it("serves health, readiness and metrics without a key", async () => {
+    const base = stack.api.baseUrl;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^payq_payments_accepted_total \d+/m);
+    expect(metrics).toMatch(/payq_http_request_duration_seconds_count\{route="\/v1\/payments",method="POST",status="202"\}/);
+  });
+});
