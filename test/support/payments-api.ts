@@ -22,7 +22,7 @@ export class PaymentsApi {
     private readonly apiKey: string,
   ) {}
 
-  async create(body: PaymentBody | unknown, idempotencyKey: string = randomUUID()): Promise<ApiResponse> {
+  async create(body: unknown, idempotencyKey: string = randomUUID()): Promise<ApiResponse> {
     return this.send("POST", "/v1/payments", {
       headers: { "content-type": "application/json", "idempotency-key": idempotencyKey },
       body: JSON.stringify(body),
