@@ -33,7 +33,7 @@ describe("a flaky bank (failure 0.5, ambiguous 0.1)", () => {
     expect((await stack.bankApi.stats()).referencesCapturedMoreThanOnce).toBe(0);
 
     // Every dead letter is in Postgres and in the DLQ, with its reason, class, step and full history.
-    expect(await deadLetterQueueDepth(stack)).toBe(deadLettered);
+    await waitFor(async () => (await deadLetterQueueDepth(stack)) === deadLettered, { message: "DLQ and Postgres disagree" });
     const { rows } = await stack.db.pool.query<{ payment_id: string; run: number }>(
       "SELECT payment_id, run FROM dead_letters",
     );

@@ -58,6 +58,7 @@ export function createBankSim(options: BankSimOptions) {
 
     const result = state.book.charge(key, parsed.data);
     if (result.kind === "key_conflict") return res.status(422).json({ error: "idempotency_key_reused" });
+    if (result.kind === "invalid_source") return res.status(400).json({ error: "invalid_source" });
     if (result.kind === "new" && random() < faults.timeoutRate) {
       state.injected.timeout += 1;
       await sleep(faults.timeoutMs);

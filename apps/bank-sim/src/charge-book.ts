@@ -8,8 +8,12 @@ const DECLINING_SOURCES: ReadonlyMap<string, string> = new Map([
   ["tok_expired", "expired_card"],
 ]);
 
+/** Sources the bank refuses as malformed (400): a permanent error, not a decline. */
+const INVALID_SOURCES = new Set(["tok_invalid_account"]);
+
 export type ChargeResult =
   | { kind: "new"; charge: Charge }
+  | { kind: "invalid_source" }
   | { kind: "replayed"; charge: Charge }
   | { kind: "key_conflict" };
 
@@ -31,6 +35,7 @@ export class ChargeBook {
 
   /** The same key with the same request always gets the same charge, and never a second capture. */
   charge(idempotencyKey: string, request: ChargeRequest, now = new Date()): ChargeResult {
+    if (INVALID_SOURCES.has(request.source)) return { kind: "invalid_source" };
     const fingerprint = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     const existing = this.byKey.get(idempotencyKey);
     if (existing) {

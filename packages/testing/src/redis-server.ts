@@ -50,7 +50,7 @@ export async function startRedisServer(options: { appendOnly?: boolean } = {}): 
   };
   const kill = async () => {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise((resolve) => {
       running.once("exit", resolve);
       running.kill("SIGKILL");

@@ -5,9 +5,13 @@ import { PAYQ_BACKOFF, QUEUE_NAMES, type PaymentJobData, type QueueRole } from "
 
 export type PayqQueues = Record<QueueRole, Queue>;
 
-/** The queues of one payq deployment, sharing one connection and key prefix. */
+/**
+ * The queues of one payq deployment, sharing one connection and key prefix. A queue's "error" events
+ * are its connection's errors, which whoever owns the connection reports (see `connectRedis`); without
+ * a listener BullMQ would print each reconnect attempt to stderr.
+ */
 export function createQueues(connection: Redis, prefix: string): PayqQueues {
-  const make = (role: QueueRole) => new Queue(QUEUE_NAMES[role], { connection, prefix });
+  const make = (role: QueueRole) => new Queue(QUEUE_NAMES[role], { connection, prefix }).on("error", () => undefined);
   return {
     payments: make("payments"),
     notifications: make("notifications"),
