@@ -14,8 +14,10 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
   throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
 }
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const port = (fallback: number) =>
+  z.coerce.number({ error: "must be a port number 0-65535" }).int().min(0).max(65_535, "must be a port number 0-65535").default(fallback);
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").positive("must be a positive integer").default(fallback);
 
 export const envField = { port, positiveInt };
 
@@ -25,7 +27,7 @@ export const commonEnv = {
 };
 
 export const redisEnv = {
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).default("redis://127.0.0.1:6379"),
   /** BullMQ key prefix: deployments sharing one Redis must each have their own. */
   QUEUE_PREFIX: z
     .string()
@@ -34,7 +36,9 @@ export const redisEnv = {
 };
 
 export const databaseEnv = {
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default("postgres://postgres@127.0.0.1:5432/payq"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+    .default("postgres://postgres@127.0.0.1:5432/payq"),
 };
 
 export const retryEnv = {

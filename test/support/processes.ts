@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export type AppName = "producer" | "worker" | "bank-sim";
+
+export interface AppProcess {
+  child: ChildProcess;
+  /** Everything it wrote so far, stdout and stderr together. */
+  output(): string;
+  /** Resolves with the exit code (or signal) once it ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts an app's real entry point in a process of its own, as `pnpm --filter` would. */
+export function spawnApp(app: AppName, env: Record<string, string>): AppProcess {
+  const main = fileURLToPath(new URL(`../../apps/${app}/src/main.ts`, import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", main], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
