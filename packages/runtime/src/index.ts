@@ -24,3 +24,4 @@ export {
 } from "./http.ts";
 export { createLogger, maskUrl, REDACTED_PATHS, type Logger } from "./logger.ts";
 export { exitOnStartupError, stopOnSignals } from "./shutdown.ts";
+export { hashPassword, isPasswordHash, verifyPassword } from "./passwords.ts";

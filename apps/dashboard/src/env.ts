@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { commonEnv, envField, parseEnv, redisEnv } from "@payq/runtime";
+
+/**
+ * Development users, printed at start: admin / payq-admin (operator) and viewer / payq-viewer.
+ * Production sets PAYQ_DASHBOARD_USERS with hashes from `pnpm payq hash-password`.
+ */
+export const DEV_DASHBOARD_USERS = [
+  "admin:operator:scrypt$32768$8$1$WaW7_kkCfZQMsGwCVRqHDg$0iA9DRwO2IqeLQ3b4TGNI7-Ux-pSoE_6A5V7F9Fcpbg",
+  "viewer:viewer:scrypt$32768$8$1$LkFqEbbEBw33YRTPswAzUA$D1abKudaKh6HozqJ5dVkGNqJAoY8UaHrE3FLoktNdQg",
+].join(",");
+export const DEV_SESSION_SECRET = "payq-development-session-secret";
+
+export const dashboardEnvSchema = z.object({
+  ...commonEnv,
+  ...redisEnv,
+  DASHBOARD_PORT: envField.port(3001),
+  HOST: z.string().default("127.0.0.1"),
+  PAYQ_DASHBOARD_USERS: z.string().default(DEV_DASHBOARD_USERS),
+  SESSION_SECRET: z.string().min(16, "must be at least 16 characters").default(DEV_SESSION_SECRET),
+  /** Set when the dashboard is served over HTTPS (directly or behind a TLS proxy): cookies become Secure. */
+  SECURE_COOKIES: z.stringbool().default(false),
+});
+
+export type DashboardEnv = z.infer<typeof dashboardEnvSchema>;
+
+export const loadDashboardEnv = (env: NodeJS.ProcessEnv = process.env) => parseEnv(dashboardEnvSchema, env);

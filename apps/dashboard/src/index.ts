@@ -1,0 +1,3 @@
+export { createDashboardApp, type DashboardDeps } from "./app.ts";
+export { dashboardEnvSchema, DEV_DASHBOARD_USERS, loadDashboardEnv, type DashboardEnv } from "./env.ts";
+export { startDashboard } from "./start.ts";

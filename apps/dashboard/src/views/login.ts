@@ -1,0 +1,19 @@
+import { escapeHtml, page } from "./html.ts";
+
+export function loginPage(options: { error?: string; next?: string } = {}): string {
+  return page(
+    "Sign in",
+    `<main>
+  <h1>payq operations</h1>
+  <form method="post" action="/login">
+    <input type="hidden" name="next" value="${escapeHtml(options.next ?? "/")}">
+    <label for="username">User</label>
+    <input id="username" name="username" autocomplete="username" required autofocus>
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+    ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ""}
+  </form>
+</main>`,
+  );
+}
