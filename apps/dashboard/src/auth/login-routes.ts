@@ -9,7 +9,9 @@ function safeNext(value: unknown): string {
 }
 
 const regenerate = (req: Request) =>
-  new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+  new Promise<void>((resolve, reject) =>
+    req.session.regenerate((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())),
+  );
 
 export function loginRoutes(users: UserDirectory, logger: Logger): Router {
   const router = Router();
