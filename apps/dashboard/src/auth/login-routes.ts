@@ -10,7 +10,7 @@ function safeNext(value: unknown): string {
 
 const regenerate = (req: Request) =>
   new Promise<void>((resolve, reject) =>
-    req.session.regenerate((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())),
+    req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
   );
 
 export function loginRoutes(users: UserDirectory, logger: Logger): Router {
