@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, freePort, startRedisServer, waitFor, type TestDatabase, type TestRedisServer } from "@payq/testing";
 import { paymentBody } from "./support/payments-api.ts";
-import { spawnApp } from "./support/processes.ts";
+import { killSpawnedApps, spawnApp } from "./support/processes.ts";
 import { SHARED_REDIS_URL, Stack } from "./support/stack.ts";
 
 describe("startup errors say what is wrong and how to fix it", () => {
@@ -16,6 +16,7 @@ describe("startup errors say what is wrong and how to fix it", () => {
     admin.disconnect();
   });
   afterAll(async () => {
+    killSpawnedApps();
     await db?.drop();
     await evicting?.stop();
   });
@@ -63,7 +64,10 @@ describe("SIGTERM stops gracefully", () => {
   beforeAll(async () => {
     stack = await Stack.start({ worker: false, faults: { latencyMs: 1_500 } });
   });
-  afterAll(async () => stack?.stop());
+  afterAll(async () => {
+    killSpawnedApps();
+    await stack?.stop();
+  });
 
   it("lets the worker finish the charge in hand, then exits 0", async () => {
     const worker = spawnApp("worker", { ...stack.env, WORKER_PORT: "0", LOG_LEVEL: "info" });

@@ -11,6 +11,14 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const spawned = new Set<ChildProcess>();
+
+/** SIGKILLs every app process a test started and left running (call it in afterAll). */
+export function killSpawnedApps(): void {
+  for (const child of spawned) child.kill("SIGKILL");
+  spawned.clear();
+}
+
 /** Starts an app's real entry point in a process of its own, as `pnpm --filter` would. */
 export function spawnApp(app: AppName, env: Record<string, string>): AppProcess {
   const main = fileURLToPath(new URL(`../../apps/${app}/src/main.ts`, import.meta.url));
@@ -18,6 +26,8 @@ export function spawnApp(app: AppName, env: Record<string, string>): AppProcess 
     env: { PATH: process.env.PATH, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  spawned.add(child);
+  child.once("exit", () => spawned.delete(child));
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,35 @@
+import { demoCommand } from "./commands/demo.ts";
+import { hashPasswordCommand } from "./commands/hash-password.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { reconcileCommand } from "./commands/reconcile.ts";
+import { startCommand } from "./commands/start.ts";
+import { complain } from "./output.ts";
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  start: startCommand,
+  migrate: migrateCommand,
+  reconcile: reconcileCommand,
+  demo: demoCommand,
+  "hash-password": hashPasswordCommand,
+};
+
+const USAGE = `usage: pnpm payq <command>
+  start              run producer, worker, dashboard and bank-sim (after migrating)
+  migrate            create the database if needed and apply migrations
+  reconcile [--json] compare the ledger with the bank's statement; exit 1 on any difference
+  demo [--rate N] [--count N] [--calm]
+                     send payments through a flaky bank
+  hash-password      read a password on stdin, print a hash for PAYQ_DASHBOARD_USERS`;
+
+const [name = "", ...args] = process.argv.slice(2);
+const command = COMMANDS[name];
+if (!command) {
+  complain(USAGE);
+  process.exit(name ? 2 : 0);
+}
+try {
+  process.exitCode = await command(args);
+} catch (error) {
+  complain(`payq ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
