@@ -5,6 +5,7 @@ import { inParallel } from "./support/concurrency.ts";
 import { deadLetterQueueDepth, replayAllDeadLetters } from "./support/dead-letters.ts";
 import { ledgerShape, reconcileWithBank } from "./support/ledger.ts";
 import { paymentBody } from "./support/payments-api.ts";
+import { runCli } from "./support/processes.ts";
 import { Stack } from "./support/stack.ts";
 
 const PAYMENTS = 200;
@@ -61,5 +62,9 @@ describe("a flaky bank (failure 0.5, ambiguous 0.1)", () => {
     expect(await deadLetterQueueDepth(stack)).toBe(0);
     expect(await ledgerShape(stack.db.pool)).toEqual({ payments: PAYMENTS, badEntryCount: 0, unbalanced: 0 });
     expect(await reconcileWithBank(stack.db.pool, stack.bankApi)).toMatchObject({ matched: PAYMENTS, differences: 0 });
+
+    const cli = await runCli(["reconcile", "--json"], { DATABASE_URL: stack.db.url, BANK_URL: stack.bankApi.baseUrl });
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ matched: PAYMENTS, differences: 0 });
   });
 });

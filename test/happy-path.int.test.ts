@@ -53,5 +53,11 @@ describe("happy path: a healthy bank", () => {
     expect(delivered).toEqual(ids);
     const { rows } = await stack.db.pool.query("SELECT count(*)::int AS n FROM payments WHERE notification_status = 'delivered'");
     expect(rows[0]).toEqual({ n: PAYMENTS });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.workerPorts[0]}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^payq_payments_settled_total\\{outcome="succeeded"\\} ${PAYMENTS}$`, "m"));
+    expect(metrics).toMatch(/^payq_step_duration_seconds_count\{step="charge"\} \d+$/m);
+    expect(metrics).toMatch(/^payq_dlq_depth\{queue="payments-dead-letter"\} 0$/m);
+    expect(metrics).toMatch(new RegExp(`^payq_notifications_total\\{outcome="delivered"\\} ${PAYMENTS}$`, "m"));
   });
 });

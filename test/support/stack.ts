@@ -107,6 +107,11 @@ export class Stack {
     return worker;
   }
 
+  /** Ports of the in-process workers' ops endpoints (/metrics, /readyz). */
+  get workerPorts(): number[] {
+    return this.workers.map((worker) => worker.port);
+  }
+
   async stopWorkers(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((worker) => worker.stop()));
   }

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPasswordHash, verifyPassword } from "@payq/runtime";
+import { waitFor } from "@payq/testing";
+import { paymentBody } from "./support/payments-api.ts";
+import { runCli } from "./support/processes.ts";
+import { Stack } from "./support/stack.ts";
+
+describe("the payq CLI", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start();
+  });
+  afterAll(async () => stack?.stop());
+
+  it("migrate reports an up-to-date database", async () => {
+    const result = await runCli(["migrate"], { DATABASE_URL: stack.db.url });
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/is up to date/);
+  });
+
+  it("reconcile exits 1 and names the payment when the bank captured what the ledger lacks", async () => {
+    const id = (await stack.api.create(paymentBody(1))).body.id as string;
+    await waitFor(async () => (await stack.openPayments()) === 0);
+    // A capture the ledger never heard of, made straight at the bank.
+    await fetch(`${stack.bankApi.baseUrl}/v1/charges`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "rogue-1" },
+      body: JSON.stringify({ amount: 42, currency: "USD", source: "tok_visa", reference: "rogue-payment" }),
+    });
+    const result = await runCli(["reconcile"], { DATABASE_URL: stack.db.url, BANK_URL: stack.bankApi.baseUrl });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/missing in ledger\s+1: rogue-payment/);
+    expect(result.stdout).toMatch(/matched\s+1/);
+    expect(result.stdout).not.toContain(id);
+  });
+
+  it("hash-password prints a hash the dashboard accepts", async () => {
+    const result = await runCli(["hash-password"], {}, "correct horse battery\n");
+    expect(result.code).toBe(0);
+    const hash = result.stdout.trim();
+    expect(isPasswordHash(hash)).toBe(true);
+    expect(await verifyPassword("correct horse battery", hash)).toBe(true);
+    expect(await verifyPassword("wrong horse battery", hash)).toBe(false);
+  });
+
+  it("hash-password refuses a short password", async () => {
+    const result = await runCli(["hash-password"], {}, "short\n");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/at least 12/);
+  });
+
+  it("explains itself when called wrong", async () => {
+    const result = await runCli(["frobnicate"], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/usage: pnpm payq <command>/);
+  });
+});
