@@ -20,10 +20,13 @@ export const REDACTED_PATHS = [
   "*.redisUrl",
 ];
 
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** A JSON logger with redaction. An unknown level falls back to info; the env check reports it properly. */
 export function createLogger(options: { name: string; level?: string }): Logger {
   return pino({
     name: options.name,
-    level: options.level ?? "info",
+    level: options.level && LEVELS.has(options.level) ? options.level : "info",
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     base: { app: options.name },
   });
