@@ -6,16 +6,6 @@ import { Stack } from "./support/stack.ts";
 
 const ATTEMPTS = 4;
 
-async function settled(stack: Stack, id: string): Promise<{ status: string }> {
-  let payment = { status: "accepted" };
-  await waitFor(async () => {
-    const { rows } = await stack.db.pool.query<{ status: string }>("SELECT status FROM payments WHERE id = $1", [id]);
-    payment = rows[0] ?? payment;
-    return payment.status !== "accepted";
-  }, { timeoutMs: 20_000, message: `payment ${id} never settled` });
-  return payment;
-}
-
 /** The payment's DLQ entry, which lands a moment after Postgres marks it. */
 async function deadLetterOf(stack: Stack, id: string): Promise<DeadLetter> {
   let letter: DeadLetter | undefined;
@@ -35,7 +25,7 @@ describe("poison, exhausted, declined, rate-limited", () => {
 
   it("dead-letters a payment the bank refuses as malformed after 1 attempt", async () => {
     const { body } = await stack.api.create(paymentBody(1, { source: "tok_invalid_account" }));
-    expect(await settled(stack, body.id as string)).toEqual({ status: "dead_lettered" });
+    await stack.becomes(body.id as string, "dead_lettered");
     const letter = await deadLetterOf(stack, body.id as string);
     expect(letter).toMatchObject({
       reason: "unrecoverable",
@@ -55,7 +45,7 @@ describe("poison, exhausted, declined, rate-limited", () => {
       [id],
     );
     await stack.queues.payments.add("payment", { paymentId: id, run: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "payq" } });
-    expect(await settled(stack, id)).toEqual({ status: "dead_lettered" });
+    await stack.becomes(id, "dead_lettered");
     expect(await deadLetterOf(stack, id)).toMatchObject({ reason: "unrecoverable", failedStep: "validate", attempts: 1 });
     expect((await stack.bankApi.stats()).requests).toBe(before);
   });
@@ -64,7 +54,7 @@ describe("poison, exhausted, declined, rate-limited", () => {
     await stack.bankApi.setFaults({ failureRate: 1 });
     const before = (await stack.bankApi.stats()).requests;
     const { body } = await stack.api.create(paymentBody(2));
-    expect(await settled(stack, body.id as string)).toEqual({ status: "dead_lettered" });
+    await stack.becomes(body.id as string, "dead_lettered");
     await stack.bankApi.heal();
     expect((await stack.bankApi.stats()).requests - before).toBe(ATTEMPTS);
     const letter = await deadLetterOf(stack, body.id as string);
@@ -78,7 +68,7 @@ describe("poison, exhausted, declined, rate-limited", () => {
 
   it("settles a decline as declined, not as a dead letter, and notifies it", async () => {
     const { body } = await stack.api.create(paymentBody(3, { source: "tok_decline", callbackUrl: stack.callbackUrl("declines") }));
-    expect(await settled(stack, body.id as string)).toEqual({ status: "declined" });
+    await stack.becomes(body.id as string, "declined");
     expect((await stack.api.get(body.id as string)).body).toMatchObject({ status: "declined", declineCode: "card_declined" });
     expect(await stack.queues.paymentsDeadLetter.getJob(deadLetterJobId(body.id as string, 0))).toBeUndefined();
     await waitFor(async () => (await stack.bankApi.deliveries()).some((d) => d.path === "/webhooks/declines"));
@@ -94,7 +84,7 @@ describe("poison, exhausted, declined, rate-limited", () => {
       return rows.length > 0;
     });
     await stack.bankApi.heal();
-    expect(await settled(stack, body.id as string)).toEqual({ status: "succeeded" });
+    await stack.becomes(body.id as string, "succeeded");
     const { rows } = await stack.db.pool.query<{ outcome: string; error_class: string | null; gap_ms: number | null }>(
       `SELECT outcome, error_class,
               extract(epoch FROM started_at - lag(finished_at) OVER (ORDER BY id)) * 1000 AS gap_ms

@@ -4,14 +4,6 @@ import { waitFor } from "@payq/testing";
 import { paymentBody } from "./support/payments-api.ts";
 import { Stack } from "./support/stack.ts";
 
-async function statusOf(stack: Stack, id: string): Promise<string | undefined> {
-  const { rows } = await stack.db.pool.query<{ status: string }>("SELECT status FROM payments WHERE id = $1", [id]);
-  return rows[0]?.status;
-}
-
-const becomes = (stack: Stack, id: string, status: string) =>
-  waitFor(async () => (await statusOf(stack, id)) === status, { timeoutMs: 20_000, message: `${id} never became ${status}` });
-
 describe("replaying dead letters", () => {
   let stack: Stack;
   const replay = (id: string) => replayDeadLetter({ pool: stack.db.pool, queues: stack.queues, retryPolicy: { maxAttempts: 3 } }, id);
@@ -28,7 +20,7 @@ describe("replaying dead letters", () => {
       BEGIN RAISE EXCEPTION 'ledger is down for maintenance'; END $$;
       CREATE TRIGGER test_break_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION test_break_ledger();`);
     const id = (await stack.api.create(paymentBody(1))).body.id as string;
-    await becomes(stack, id, "dead_lettered");
+    await stack.becomes(id, "dead_lettered");
     const { rows } = await stack.db.pool.query("SELECT failed_step, error_class FROM dead_letters WHERE payment_id = $1", [id]);
     expect(rows).toEqual([{ failed_step: "ledger", error_class: "permanent" }]);
     const charged = await fetch(`${stack.bankApi.baseUrl}/v1/charges/${chargeIdempotencyKey(id)}`);
@@ -37,7 +29,7 @@ describe("replaying dead letters", () => {
     await stack.db.pool.query("DROP TRIGGER test_break_ledger ON ledger_entries");
     const requestsBefore = (await stack.bankApi.stats()).requests;
     expect(await replay(id)).toEqual({ paymentId: id, outcome: "replayed", run: 1 });
-    await becomes(stack, id, "succeeded");
+    await stack.becomes(id, "succeeded");
     expect((await stack.bankApi.stats()).requests).toBe(requestsBefore);
     const attempts = await stack.db.pool.query("SELECT run, step, outcome FROM payment_attempts WHERE payment_id = $1 ORDER BY id", [id]);
     expect(attempts.rows).toEqual([
@@ -49,20 +41,20 @@ describe("replaying dead letters", () => {
   it("yields one outcome when two operators replay the same dead letter at once", async () => {
     await stack.bankApi.setFaults({ failureRate: 1 });
     const id = (await stack.api.create(paymentBody(2))).body.id as string;
-    await becomes(stack, id, "dead_lettered");
+    await stack.becomes(id, "dead_lettered");
     await stack.bankApi.heal();
     const results = await Promise.all([replay(id), replay(id)]);
     expect(results.map((r) => r.outcome).sort()).toEqual(["replayed", "skipped"]);
-    await becomes(stack, id, "succeeded");
+    await stack.becomes(id, "succeeded");
     const charge = await (await fetch(`${stack.bankApi.baseUrl}/v1/charges/${chargeIdempotencyKey(id)}`)).json();
     expect(charge).toMatchObject({ capturesOfReference: 1 });
   });
 
   it("refuses to replay a payment that is not dead-lettered", async () => {
     const id = (await stack.api.create(paymentBody(3))).body.id as string;
-    await becomes(stack, id, "succeeded");
+    await stack.becomes(id, "succeeded");
     expect(await replay(id)).toEqual({ paymentId: id, outcome: "skipped", reason: "status_succeeded" });
     expect(await replay("01890000-0000-7000-8000-00000000ffff")).toMatchObject({ outcome: "skipped", reason: "not_found" });
-    expect(await statusOf(stack, id)).toBe("succeeded");
+    expect(await stack.statusOf(id)).toBe("succeeded");
   });
 });

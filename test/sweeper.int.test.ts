@@ -6,14 +6,6 @@ import { deadLetterQueueDepth } from "./support/dead-letters.ts";
 import { paymentBody } from "./support/payments-api.ts";
 import { Stack } from "./support/stack.ts";
 
-async function statusOf(stack: Stack, id: string): Promise<string | undefined> {
-  const { rows } = await stack.db.pool.query<{ status: string }>("SELECT status FROM payments WHERE id = $1", [id]);
-  return rows[0]?.status;
-}
-
-const becomes = (stack: Stack, id: string, status: string) =>
-  waitFor(async () => (await statusOf(stack, id)) === status, { timeoutMs: 20_000, message: `${id} never became ${status}` });
-
 describe("the sweeper repairs drift between Postgres and Redis", () => {
   let redisServer: TestRedisServer;
   let stack: Stack;
@@ -36,10 +28,10 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
     });
     await waitFor(async () => (await stack.queues.payments.getJob(id))?.failedReason === "worker died");
     await crashing.close();
-    expect(await statusOf(stack, id)).toBe("accepted");
+    expect(await stack.statusOf(id)).toBe("accepted");
 
     await stack.startWorker();
-    await becomes(stack, id, "dead_lettered");
+    await stack.becomes(id, "dead_lettered");
     await waitFor(async () => (await stack.queues.paymentsDeadLetter.getJob(deadLetterJobId(id, 0))) !== undefined);
     const letter = (await stack.queues.paymentsDeadLetter.getJob(deadLetterJobId(id, 0)))?.data as DeadLetter;
     expect(letter).toMatchObject({ reason: "retries_exhausted", errorCode: "job_failed", errorMessage: "worker died", failedStep: "validate" });
@@ -52,12 +44,12 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
     expect(response.status).toBe(202);
     expect(Date.now() - started).toBeLessThan(3_000);
     await redisServer.restart();
-    await becomes(stack, response.body.id as string, "succeeded");
+    await stack.becomes(response.body.id as string, "succeeded");
   });
 
   it("adds a dead letter missing from the DLQ and removes one whose payment moved on", async () => {
     const missing = (await stack.api.create(paymentBody(3, { source: "tok_visa" }))).body.id as string;
-    await becomes(stack, missing, "succeeded");
+    await stack.becomes(missing, "succeeded");
     const lost = "01890000-0000-7000-8000-0000000000aa";
     await stack.db.pool.query(
       "INSERT INTO payments (id, merchant_id, amount, currency, source, created_at) VALUES ($1, 'merchant_a', 100, 'USD', 'tok_visa', now())",
@@ -87,7 +79,7 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
   it("replaces the stale job of a replay that was cut off after its Postgres write", async () => {
     await stack.bankApi.setFaults({ failureRate: 1 });
     const id = (await stack.api.create(paymentBody(4))).body.id as string;
-    await becomes(stack, id, "dead_lettered");
+    await stack.becomes(id, "dead_lettered");
     await stack.bankApi.heal();
     // The first half of a replay only: Postgres flipped back to accepted in run 1; Redis still holds run 0's failed job.
     await stack.db.pool.query(
@@ -95,7 +87,7 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
       [id],
     );
     await stack.db.pool.query("DELETE FROM dead_letters WHERE payment_id = $1", [id]);
-    await becomes(stack, id, "succeeded");
+    await stack.becomes(id, "succeeded");
     await waitFor(async () => (await stack.queues.paymentsDeadLetter.getJob(deadLetterJobId(id, 0))) === undefined, {
       timeoutMs: 10_000,
     });

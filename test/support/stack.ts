@@ -6,7 +6,7 @@ import { loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } 
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, type RunningApp } from "@payq/runtime";
 import { closeQueues, createQueues, type PayqQueues } from "@payq/shared";
-import { createTestDatabase, type TestDatabase } from "@payq/testing";
+import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
 import { BankApi } from "./bank-api.ts";
 import { PaymentsApi } from "./payments-api.ts";
@@ -133,6 +133,16 @@ export class Stack {
       "SELECT status, count(*) FROM payments GROUP BY status",
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
+  async statusOf(id: string): Promise<string | undefined> {
+    const { rows } = await this.db.pool.query<{ status: string }>("SELECT status FROM payments WHERE id = $1", [id]);
+    return rows[0]?.status;
+  }
+
+  /** Waits until the payment reaches `status`. */
+  async becomes(id: string, status: string, timeoutMs = 20_000): Promise<void> {
+    await waitFor(async () => (await this.statusOf(id)) === status, { timeoutMs, message: `${id} never became ${status}` });
   }
 
   async openPayments(): Promise<number> {
