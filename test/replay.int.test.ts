@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chargeIdempotencyKey, replayDeadLetter } from "@payq/shared";
-import { waitFor } from "@payq/testing";
 import { paymentBody } from "./support/payments-api.ts";
 import { Stack } from "./support/stack.ts";
 
