@@ -1,5 +1,44 @@
 // Named exports only: what the apps may use. Everything else stays private to its module.
 export { chargeIdempotencyKey, type Charge, type ChargeRequest, type StatementEntry } from "./bank/bank-api.ts";
+export { budgetFromHash, stateFromHash } from "./breaker/breaker-hash.ts";
+export { breakerKeys, breakerRegistryKey } from "./breaker/breaker-keys.ts";
+export {
+  admit,
+  force,
+  openPeriodMs,
+  record,
+  windowTotals,
+  type Admission,
+  type ForceAction,
+  type MachineOptions,
+  type Outcome,
+  type Transition,
+} from "./breaker/breaker-machine.ts";
+export {
+  DEFAULT_BREAKER_OPTIONS,
+  DEFAULT_BUDGET_OPTIONS,
+  type BreakerOptions,
+  type BudgetOptions,
+  type StoreFailureMode,
+} from "./breaker/breaker-options.ts";
+export {
+  BREAKER_KINDS,
+  INITIAL_BREAKER_STATE,
+  type BreakerKind,
+  type BreakerState,
+  type BreakerWindow,
+  type BudgetState,
+} from "./breaker/breaker-state.ts";
+export {
+  FleetBreakers,
+  runBreakerScript,
+  type BreakerSnapshot,
+  type BreakerTicket,
+  type FleetBreakerHooks,
+  type Gate,
+  type ScriptReply,
+} from "./breaker/fleet-breakers.ts";
+export { depositToken, withdrawToken, type Withdrawal } from "./breaker/retry-budget.ts";
 export { ensureDatabase, loadMigrations, migrate } from "./db/migrate.ts";
 export { createPool, type Pool, type PoolClient } from "./db/pool.ts";
 export { withTransaction, type Queryable } from "./db/transaction.ts";
