@@ -3,6 +3,10 @@ import type { StatementEntry } from "@payq/shared";
 
 export interface BankStats {
   requests: number;
+  /** Requests under a key the bank had not seen: first attempts. */
+  firstRequests: number;
+  /** Requests under a key it had seen: retries and duplicates. */
+  repeatRequests: number;
   captures: number;
   declines: number;
   capturedAmount: Record<string, number>;
@@ -48,6 +52,12 @@ export class BankApi {
 
   async stats(): Promise<BankStats> {
     return (await (await fetch(`${this.baseUrl}/v1/stats`)).json()) as BankStats;
+  }
+
+  /** Charge requests as they arrived at the bank, between two of its clock readings. */
+  async requests(from = 0, until?: number): Promise<{ at: number; idempotencyKey: string | null; repeat: boolean }[]> {
+    const query = `from=${from}${until === undefined ? "" : `&until=${until}`}`;
+    return ((await (await fetch(`${this.baseUrl}/v1/requests?${query}`)).json()) as { requests: { at: number; idempotencyKey: string | null; repeat: boolean }[] }).requests;
   }
 
   async statement(): Promise<StatementEntry[]> {

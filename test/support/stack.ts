@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, type RunningApp } from "@payq/runtime";
-import { closeQueues, createQueues, type PayqQueues } from "@payq/shared";
+import { breakerKeys, closeQueues, createQueues, type PayqQueues } from "@payq/shared";
 import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
 import { BankApi } from "./bank-api.ts";
@@ -127,6 +127,16 @@ export class Stack {
     return child;
   }
 
+  /** The bank breaker's transitions, from its Redis stream, oldest first. */
+  async breakerTransitions(name = "bank"): Promise<{ at: number; from: string; to: string; reason: string }[]> {
+    const entries = await this.redis.xrange(breakerKeys(this.prefix, name).events, "-", "+");
+    return entries.map(([, fields]) => {
+      const record: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+      return { at: Number(record.at), from: record.from!, to: record.to!, reason: record.reason! };
+    });
+  }
+
   /** Counts of payments by status, straight from Postgres. */
   async statusCounts(): Promise<Record<string, number>> {
     const { rows } = await this.db.pool.query<{ status: string; count: string }>(
@@ -159,6 +169,7 @@ export class Stack {
     await this.bank.stop();
     await closeQueues(this.queues);
     await deleteKeys(this.redis, `${this.prefix}:*`).catch(() => undefined);
+    await deleteKeys(this.redis, `{${this.prefix}:*`).catch(() => undefined);
     this.redis.disconnect();
     await this.db.drop();
   }

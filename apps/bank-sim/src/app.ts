@@ -2,6 +2,7 @@ import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import type { Logger } from "@payq/runtime";
 import { ChargeBook } from "./charge-book.ts";
+import { RequestLog } from "./request-log.ts";
 import { applyFaultsUpdate, faultsUpdateSchema, inOutage, NO_FAULTS, type Faults } from "./faults.ts";
 import { WebhookSink } from "./webhook-sink.ts";
 
@@ -29,14 +30,14 @@ export function createBankSim(options: BankSimOptions) {
     faults: { ...NO_FAULTS, ...options.faults },
     book: new ChargeBook(),
     sink: new WebhookSink(options.webhookSecret),
-    requests: 0,
+    log: new RequestLog(),
     injected: { failure: 0, ambiguous: 0, timeout: 0, rateLimited: 0, outage: 0, webhookFailure: 0 },
   };
   const app = express();
   app.disable("x-powered-by");
 
   app.post("/v1/charges", express.json(), async (req: Request, res: Response) => {
-    state.requests += 1;
+    state.log.add(req.get("idempotency-key"));
     const { faults } = state;
     if (faults.latencyMs || faults.latencyJitterMs) await sleep(faults.latencyMs + random() * faults.latencyJitterMs);
     if (inOutage(faults)) {
@@ -79,7 +80,20 @@ export function createBankSim(options: BankSimOptions) {
   });
 
   app.get("/v1/stats", (_req, res) => {
-    res.json({ requests: state.requests, ...state.book.totals(), faultsInjected: state.injected, webhooks: state.sink.totals() });
+    res.json({
+      requests: state.log.firstRequests + state.log.repeatRequests,
+      firstRequests: state.log.firstRequests,
+      repeatRequests: state.log.repeatRequests,
+      ...state.book.totals(),
+      faultsInjected: state.injected,
+      webhooks: state.sink.totals(),
+    });
+  });
+
+  app.get("/v1/requests", (req: Request, res: Response) => {
+    const from = Number(req.query.from ?? 0);
+    const until = req.query.until === undefined ? Infinity : Number(req.query.until);
+    res.json({ requests: state.log.since(from, until) });
   });
 
   app.get("/v1/statement", (_req, res) => {
@@ -101,7 +115,7 @@ export function createBankSim(options: BankSimOptions) {
   app.post("/v1/reset", (_req, res) => {
     state.book = new ChargeBook();
     state.sink = new WebhookSink(options.webhookSecret);
-    state.requests = 0;
+    state.log = new RequestLog();
     for (const key of Object.keys(state.injected) as (keyof typeof state.injected)[]) state.injected[key] = 0;
     state.faults = { ...NO_FAULTS };
     res.status(204).end();

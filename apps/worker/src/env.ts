@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnv, databaseEnv, envField, parseEnv, redisEnv, retryEnv, webhookEnv } from "@payq/runtime";
+import { breakerEnv, commonEnv, databaseEnv, envField, parseEnv, redisEnv, retryEnv, webhookEnv } from "@payq/runtime";
 
 export const workerEnvSchema = z.object({
   ...commonEnv,
@@ -7,6 +7,7 @@ export const workerEnvSchema = z.object({
   ...databaseEnv,
   ...retryEnv,
   ...webhookEnv,
+  ...breakerEnv,
   WORKER_PORT: envField.port(3002),
   HOST: z.string().default("127.0.0.1"),
   WORKER_CONCURRENCY: envField.positiveInt(50),

@@ -39,6 +39,41 @@ export function createWorkerMetrics(queues: PayqQueues) {
       labelNames: ["kind"],
       registers: [registry],
     }),
+    breakerState: new Gauge({
+      name: "payq_breaker_state",
+      help: "Breaker state as this worker last saw it: 0 closed, 1 half-open, 2 open, 3 forced open, 4 forced closed",
+      labelNames: ["breaker"],
+      registers: [registry],
+    }),
+    breakerTransitions: new Counter({
+      name: "payq_breaker_transitions_total",
+      help: "Breaker transitions this worker's calls made (summed over the fleet, each transition counts once)",
+      labelNames: ["breaker", "from", "to"],
+      registers: [registry],
+    }),
+    breakerRejections: new Counter({
+      name: "payq_breaker_rejected_total",
+      help: "Calls held back by a breaker or the retry budget, by reason; none of them used an attempt",
+      labelNames: ["breaker", "reason"],
+      registers: [registry],
+    }),
+    breakerProbes: new Counter({
+      name: "payq_breaker_probes_total",
+      help: "Half-open probe calls this worker made",
+      labelNames: ["breaker"],
+      registers: [registry],
+    }),
+    budgetTokens: new Gauge({
+      name: "payq_retry_budget_tokens",
+      help: "Retry budget tokens as this worker last saw them",
+      labelNames: ["breaker"],
+      registers: [registry],
+    }),
+    breakerStoreErrors: new Counter({
+      name: "payq_breaker_store_errors_total",
+      help: "Breaker calls that could not reach Redis (handled by BREAKER_STORE_FAILURE_MODE)",
+      registers: [registry],
+    }),
     dlqDepth: new Gauge({
       name: "payq_dlq_depth",
       help: "Entries in each dead-letter queue",

@@ -4,14 +4,16 @@ import {
   closeServer,
   connectPostgres,
   connectRedis,
+  breakerOptionsFromEnv,
   listen,
   operationsRouter,
   retryPolicyFromEnv,
   type Logger,
   type RunningApp,
 } from "@payq/runtime";
-import { closeQueues, createQueues } from "@payq/shared";
+import { closeQueues, createQueues, createRedis, waitForRedis } from "@payq/shared";
 import { BankClient } from "./bank/bank-client.ts";
+import { createBreakers } from "./breakers.ts";
 import type { WorkerEnv } from "./env.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { startSweeper, type Sweeper } from "./sweeper/sweeper.ts";
@@ -31,6 +33,14 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
   const queues = createQueues(redis, env.QUEUE_PREFIX);
   const metrics = createWorkerMetrics(queues);
   const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY);
+  // Breaker calls sit on every payment's path: their own fail-fast connection bounds how long a dead
+  // Redis can stall one, and BREAKER_STORE_FAILURE_MODE decides what happens then.
+  const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", { commandTimeout: 500 });
+  breakerRedis.on("error", () => undefined);
+  await waitForRedis(breakerRedis).catch(() =>
+    logger.warn({ failureMode: env.BREAKER_STORE_FAILURE_MODE }, "breaker store not reachable at start"),
+  );
+  const breakers = createBreakers(breakerRedis, env.QUEUE_PREFIX, breakerOptionsFromEnv(env), logger, metrics);
   const retryPolicy = retryPolicyFromEnv(env);
   const notifyPolicy = { ...retryPolicy, maxAttempts: env.NOTIFY_MAX_ATTEMPTS };
 
@@ -44,8 +54,8 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
       stalledIntervalMs: env.STALLED_INTERVAL_MS,
       maxStalledCount: env.MAX_STALLED_COUNT,
     },
-    { pool, queues, bank, logger, metrics, retryPolicy, notifyPolicy, deadlineMs: env.PAYMENT_DEADLINE_MS },
-    { pool, queues, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    { pool, queues, bank, breakers, logger, metrics, retryPolicy, notifyPolicy, deadlineMs: env.PAYMENT_DEADLINE_MS },
+    { pool, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
   );
   const sweeper = startSweeper(
     { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS },
@@ -67,6 +77,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
       await closeServer(server);
       await closeQueues(queues);
       await bank.close();
+      breakerRedis.disconnect();
       redis.disconnect();
       await pool.end();
     },

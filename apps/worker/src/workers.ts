@@ -7,6 +7,12 @@ import { payqBackoff } from "./pipeline/backoff.ts";
 import type { PipelineDeps } from "./pipeline/pipeline-deps.ts";
 import { paymentProcessor } from "./pipeline/process-payment.ts";
 
+/**
+ * A limiter no real throughput reaches. BullMQ only honours `queue.rateLimit()` (how an open breaker
+ * pauses the queue) for workers that have a limiter configured.
+ */
+const BREAKER_AWARE_LIMITER = { max: 1_000_000_000, duration: 1_000 };
+
 export interface WorkerSettings {
   connection: Redis;
   prefix: string;
@@ -29,6 +35,7 @@ export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, n
   const payments = new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
     ...common,
     concurrency: settings.concurrency,
+    limiter: BREAKER_AWARE_LIMITER,
     settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
   });
   const notifications = new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@payq/shared";
+import {
+  DEFAULT_BREAKER_OPTIONS,
+  DEFAULT_BUDGET_OPTIONS,
+  DEFAULT_RETRY_POLICY,
+  type MachineOptions,
+  type RetryPolicy,
+  type StoreFailureMode,
+} from "@payq/shared";
 
 /** A configuration problem, worded for the operator who has to fix it. */
 export class ConfigError extends Error {
@@ -14,12 +21,16 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
   throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
 }
 
+const ratio = (fallback: number) =>
+  z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, "must be a number from 0 to 1").max(1, "must be a number from 0 to 1").default(fallback);
+const positiveNumber = (fallback: number) =>
+  z.coerce.number({ error: "must be a positive number" }).positive("must be a positive number").default(fallback);
 const port = (fallback: number) =>
   z.coerce.number({ error: "must be a port number 0-65535" }).int().min(0).max(65_535, "must be a port number 0-65535").default(fallback);
 const positiveInt = (fallback: number) =>
   z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").positive("must be a positive integer").default(fallback);
 
-export const envField = { port, positiveInt };
+export const envField = { port, positiveInt, ratio };
 
 /** Variables every app reads. Defaults make a bare `pnpm start` work on a developer machine. */
 export const commonEnv = {
@@ -61,3 +72,57 @@ export const DEV_WEBHOOK_SECRET = "whsec_payq_development_only";
 export const webhookEnv = {
   PAYQ_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").default(DEV_WEBHOOK_SECRET),
 };
+
+const B = DEFAULT_BREAKER_OPTIONS;
+const Q = DEFAULT_BUDGET_OPTIONS;
+
+/** The fleet breaker and retry budget: one setting for every dependency (the bank, each webhook host). */
+export const breakerEnv = {
+  BREAKER_ENABLED: z.stringbool().default(true),
+  BREAKER_WINDOW_MS: positiveInt(B.windowMs),
+  BREAKER_BUCKET_MS: positiveInt(B.bucketMs),
+  BREAKER_MIN_CALLS: positiveInt(B.minimumCalls),
+  BREAKER_FAILURE_RATE: ratio(B.failureRateThreshold),
+  BREAKER_CONSECUTIVE_FAILURES: positiveInt(B.consecutiveFailureThreshold),
+  BREAKER_SLOW_CALL_MS: positiveInt(B.slowCallMs),
+  BREAKER_OPEN_MS: positiveInt(B.openMs),
+  BREAKER_OPEN_BACKOFF: positiveNumber(B.openBackoffFactor),
+  BREAKER_MAX_OPEN_MS: positiveInt(B.maxOpenMs),
+  BREAKER_HALF_OPEN_PROBES: positiveInt(B.halfOpenProbes),
+  BREAKER_PROBE_TIMEOUT_MS: positiveInt(B.probeTimeoutMs),
+  BREAKER_HALF_OPEN_RETRY_MS: positiveInt(B.halfOpenRetryMs),
+  BREAKER_STORE_FAILURE_MODE: z.enum(["open", "closed"]).default("open"),
+  /** The breakers' Redis; defaults to REDIS_URL. */
+  BREAKER_REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  RETRY_BUDGET_ENABLED: z.stringbool().default(true),
+  RETRY_BUDGET_RATIO: ratio(Q.ratio),
+  RETRY_BUDGET_MAX_TOKENS: positiveNumber(Q.maxTokens),
+  RETRY_BUDGET_MIN_PER_SECOND: positiveNumber(Q.minPerSecond),
+};
+
+type BreakerEnv = z.infer<z.ZodObject<typeof breakerEnv>>;
+
+export function breakerOptionsFromEnv(env: BreakerEnv): MachineOptions & { storeFailureMode: StoreFailureMode } {
+  return {
+    breaker: env.BREAKER_ENABLED
+      ? {
+          windowMs: env.BREAKER_WINDOW_MS,
+          bucketMs: env.BREAKER_BUCKET_MS,
+          minimumCalls: env.BREAKER_MIN_CALLS,
+          failureRateThreshold: env.BREAKER_FAILURE_RATE,
+          consecutiveFailureThreshold: env.BREAKER_CONSECUTIVE_FAILURES,
+          slowCallMs: env.BREAKER_SLOW_CALL_MS,
+          openMs: env.BREAKER_OPEN_MS,
+          openBackoffFactor: env.BREAKER_OPEN_BACKOFF,
+          maxOpenMs: env.BREAKER_MAX_OPEN_MS,
+          halfOpenProbes: env.BREAKER_HALF_OPEN_PROBES,
+          probeTimeoutMs: env.BREAKER_PROBE_TIMEOUT_MS,
+          halfOpenRetryMs: env.BREAKER_HALF_OPEN_RETRY_MS,
+        }
+      : null,
+    budget: env.RETRY_BUDGET_ENABLED
+      ? { ratio: env.RETRY_BUDGET_RATIO, maxTokens: env.RETRY_BUDGET_MAX_TOKENS, minPerSecond: env.RETRY_BUDGET_MIN_PER_SECOND }
+      : null,
+    storeFailureMode: env.BREAKER_STORE_FAILURE_MODE,
+  };
+}

@@ -1,5 +1,7 @@
 export { connectPostgres, connectRedis } from "./connect.ts";
 export {
+  breakerEnv,
+  breakerOptionsFromEnv,
   commonEnv,
   ConfigError,
   databaseEnv,

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Processor } from "bullmq";
+import { DelayedError, UnrecoverableError, type Processor } from "bullmq";
 import { request } from "undici";
 import type { Logger } from "@payq/runtime";
 import {
@@ -6,6 +6,7 @@ import {
   findPayment,
   SIGNATURE_HEADER,
   signWebhook,
+  type FleetBreakers,
   type NotificationJobData,
   type PayqQueues,
   type Pool,
@@ -16,6 +17,7 @@ import { webhookEvent } from "./webhook-event.ts";
 export interface NotificationDeps {
   pool: Pool;
   queues: PayqQueues;
+  breakers: FleetBreakers;
   logger: Logger;
   metrics: WorkerMetrics;
   webhookSecret: string;
@@ -23,15 +25,25 @@ export interface NotificationDeps {
 }
 
 /**
- * Delivers a settled payment's signed webhook. Failures retry on this queue's own schedule; when the
- * attempts run out the notification is dead-lettered. The payment's outcome never changes either way.
+ * Delivers a settled payment's signed webhook. Each merchant host has its own fleet breaker: while a
+ * host is down its webhooks wait as delayed jobs (no attempt used), and payments and other hosts go on.
+ * Failures retry on this queue's own schedule; when the attempts run out the notification is
+ * dead-lettered. The payment's outcome never changes either way.
  */
 export function notificationProcessor(deps: NotificationDeps): Processor<NotificationJobData> {
-  return async (job) => {
+  return async (job, token) => {
     const payment = await findPayment(deps.pool, job.data.paymentId);
     if (!payment?.callbackUrl || payment.notificationStatus !== "pending") return;
     const body = JSON.stringify(webhookEvent(payment));
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const breaker = `webhook:${new URL(payment.callbackUrl).host}`;
+    const gate = await deps.breakers.admit(breaker, { retry: job.attemptsMade > 0 });
+    if (gate.kind === "wait") {
+      deps.metrics.breakerRejections.inc({ breaker, reason: gate.reason });
+      await job.moveToDelayed(Date.now() + gate.retryAfterMs, token);
+      throw new DelayedError();
+    }
+    let failed = true;
     try {
       const response = await request(payment.callbackUrl, {
         method: "POST",
@@ -43,13 +55,17 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
       await response.body.dump();
       if (response.statusCode >= 300) {
         const permanent = classifyFailure({ kind: "http_status", status: response.statusCode }) === "permanent";
+        failed = !permanent;
         throw Object.assign(new Error(`merchant endpoint answered ${response.statusCode}`), { permanent });
       }
+      failed = false;
     } catch (error) {
       deps.metrics.notifications.inc({ outcome: "failed" });
       if (!lastAttempt && !(error as { permanent?: boolean }).permanent) throw error;
       await deadLetterNotification(deps, payment.id, payment.callbackUrl, error as Error, job.attemptsMade + 1);
       throw new UnrecoverableError((error as Error).message);
+    } finally {
+      await deps.breakers.record(gate.ticket, { failed });
     }
     await deps.pool.query(
       "UPDATE payments SET notification_status = 'delivered' WHERE id = $1 AND notification_status = 'pending'",

@@ -1,5 +1,5 @@
 import type { Logger } from "@payq/runtime";
-import type { PayqQueues, Pool, RetryPolicy } from "@payq/shared";
+import type { FleetBreakers, PayqQueues, Pool, RetryPolicy } from "@payq/shared";
 import type { BankClient } from "../bank/bank-client.ts";
 import type { WorkerMetrics } from "../metrics.ts";
 
@@ -7,6 +7,7 @@ export interface PipelineDeps {
   pool: Pool;
   queues: PayqQueues;
   bank: BankClient;
+  breakers: FleetBreakers;
   logger: Logger;
   metrics: WorkerMetrics;
   retryPolicy: RetryPolicy;

@@ -1,4 +1,4 @@
-import type { Job, Processor } from "bullmq";
+import { DelayedError, RateLimitError, type Job, type Processor } from "bullmq";
 import {
   deadLetterPayment,
   findPayment,
@@ -11,13 +11,14 @@ import {
   type PaymentJobData,
   type PipelineStep,
 } from "@payq/shared";
-import { chargeBank } from "./charge.ts";
+import { chargeBank, type Held } from "./charge.ts";
 import { failAttempt } from "./failure.ts";
 import { queueNotification } from "./notify.ts";
 import type { PipelineDeps } from "./pipeline-deps.ts";
 import { validatePayment } from "./validate.ts";
 
 export type PaymentJobResult = { outcome: "succeeded" | "declined" | "deadline_exceeded" | "already_settled" | "missing" };
+type StepsResult = PaymentJobResult | { outcome: "held"; gate: Held };
 
 /**
  * The payment pipeline: validate → charge → ledger → notify, resumed from the payment's recovery point.
@@ -25,7 +26,7 @@ export type PaymentJobResult = { outcome: "succeeded" | "declined" | "deadline_e
  * last durable step left off.
  */
 export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, PaymentJobResult> {
-  return async (job) => {
+  return async (job, token) => {
     const payment = await findPayment(deps.pool, job.data.paymentId);
     if (!payment) {
       deps.logger.error({ paymentId: job.data.paymentId }, "job for a payment that does not exist");
@@ -39,16 +40,33 @@ export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, 
     const attempt: AttemptContext = { run: payment.run, attempt: job.attemptsMade + 1, startedAt: new Date() };
     if (Date.now() - payment.createdAt.getTime() > deps.deadlineMs) return expire(deps, payment);
 
+    let result: StepsResult;
     try {
-      return await runSteps(deps, payment, attempt);
+      result = await runSteps(deps, payment, attempt);
     } catch (error) {
       const failure = toStepFailure(resumeStep(payment.recoveryPoint), error);
       return failAttempt(deps, job as Job<PaymentJobData>, payment, failure, attempt);
     }
+    if (result.outcome === "held") return hold(deps, job as Job<PaymentJobData>, token, result.gate);
+    return result;
   };
 }
 
-async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptContext): Promise<PaymentJobResult> {
+/**
+ * The bank's breaker or the retry budget held the charge back. Neither may cost the payment an attempt
+ * or send it to the DLQ: an open breaker rate-limits the whole queue until it may half-open (no worker
+ * fetches a payment meanwhile), and a spent budget delays this one job until a token accrues.
+ */
+async function hold(deps: PipelineDeps, job: Job<PaymentJobData>, token: string | undefined, gate: Held): Promise<never> {
+  if (gate.reason === "retry_budget") {
+    await job.moveToDelayed(Date.now() + gate.retryAfterMs, token);
+    throw new DelayedError();
+  }
+  await deps.queues.payments.rateLimit(gate.retryAfterMs);
+  throw new RateLimitError();
+}
+
+async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptContext): Promise<StepsResult> {
   /** Runs one step, timing it and tagging whatever it throws with the step's name. */
   const timed = async <T>(step: PipelineStep, work: () => Promise<T> | T): Promise<T> => {
     const stop = deps.metrics.stepDuration.startTimer({ step });
@@ -63,7 +81,8 @@ async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptCo
   let point = payment.recoveryPoint;
   if (point === "started") {
     await timed("validate", () => validatePayment(payment));
-    const outcome = await timed("charge", () => chargeBank(deps, payment));
+    const outcome = await timed("charge", () => chargeBank(deps, payment, attempt));
+    if (outcome.kind === "wait") return { outcome: "held", gate: outcome };
     if (outcome.kind === "declined") {
       if (await settleDeclined(deps.pool, payment.id, outcome.code, attempt)) {
         deps.metrics.settled.inc({ outcome: "declined" });

@@ -48,13 +48,13 @@ export const DEFAULT_BREAKER_OPTIONS: BreakerOptions = {
 export interface BudgetOptions {
   /** Tokens a first attempt earns: the long-run share of retries. @default 0.1 */
   ratio: number;
-  /** Most tokens the bucket holds: the burst of retries allowed after a quiet spell. @default 20 */
+  /** Most tokens the bucket holds: the burst of retries allowed after a quiet spell. @default 50 */
   maxTokens: number;
-  /** Tokens that accrue per second regardless of traffic, so a quiet system can still retry. @default 1 */
+  /** Tokens that accrue per second regardless of traffic, so a quiet system can still retry. @default 5 */
   minPerSecond: number;
 }
 
-export const DEFAULT_BUDGET_OPTIONS: BudgetOptions = { ratio: 0.1, maxTokens: 20, minPerSecond: 1 };
+export const DEFAULT_BUDGET_OPTIONS: BudgetOptions = { ratio: 0.1, maxTokens: 50, minPerSecond: 5 };
 
 /**
  * What a breaker does when its Redis cannot be reached. `open` (the default) lets calls through:

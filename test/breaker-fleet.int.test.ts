@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@payq/testing";
+import { killSpawnedApps, spawnApp, type AppProcess } from "./support/processes.ts";
+import { seedAcceptedPayments } from "./support/seed.ts";
+import { Stack } from "./support/stack.ts";
+import { inWindow, stateWindows } from "./support/windows.ts";
+
+const PROBES = 3;
+const WORKERS = 3;
+
+describe("a breaker shared by the whole fleet", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start({
+      worker: false,
+      env: {
+        BREAKER_OPEN_MS: "1000",
+        BREAKER_MAX_OPEN_MS: "2000",
+        BREAKER_HALF_OPEN_PROBES: String(PROBES),
+        WORKER_CONCURRENCY: "50",
+        RETRY_MAX_ATTEMPTS: "25",
+      },
+    });
+  });
+  afterAll(async () => {
+    killSpawnedApps();
+    await stack?.stop();
+  });
+
+  it(`lets at most ${PROBES} probes through per half-open window across ${WORKERS} processes × 50, and logs each transition once`, async () => {
+    await stack.bankApi.setFaults({ outageForMs: 12_000 });
+    await seedAcceptedPayments(stack, 600, 25);
+    const workers: AppProcess[] = Array.from({ length: WORKERS }, () =>
+      spawnApp("worker", { ...stack.env, WORKER_PORT: "0", LOG_LEVEL: "info" }),
+    );
+    await waitFor(async () => (await stack.statusCounts()).succeeded === 600, { timeoutMs: 60_000, message: "payments did not all succeed" });
+
+    const transitions = await stack.breakerTransitions();
+    const halfOpen = stateWindows(transitions).filter((w) => w.state === "half_open");
+    const failedProbeWindows = transitions.filter((t) => t.reason === "probe_failed").length;
+    expect(failedProbeWindows).toBeGreaterThanOrEqual(2);
+    const requests = await stack.bankApi.requests();
+    for (const window of halfOpen) {
+      const probes = requests.filter((r) => inWindow(r.at, window)).length;
+      expect(probes, `bank calls in the half-open window at ${window.from}`).toBeLessThanOrEqual(PROBES);
+    }
+    expect(transitions.at(-1)).toMatchObject({ from: "half_open", to: "closed", reason: "probes_succeeded" });
+
+    // Each transition is logged by the one process whose call made it.
+    const logged = workers.flatMap((w) => w.output().split("\n")).filter((line) => line.includes('"msg":"breaker bank: '));
+    expect(logged).toHaveLength(transitions.length);
+    expect((await stack.bankApi.stats()).referencesCapturedMoreThanOnce).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,13 @@
+/** A span of time in which the breaker was in one state, from its transitions. */
+export interface StateWindow {
+  state: string;
+  from: number;
+  until: number;
+}
+
+export function stateWindows(transitions: { at: number; to: string }[], end = Date.now()): StateWindow[] {
+  return transitions.map((t, i) => ({ state: t.to, from: t.at, until: transitions[i + 1]?.at ?? end }));
+}
+
+export const inWindow = (at: number, window: StateWindow, marginMs = 0) =>
+  at >= window.from + marginMs && at < window.until - marginMs;
