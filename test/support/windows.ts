@@ -9,5 +9,6 @@ export function stateWindows(transitions: { at: number; to: string }[], end = Da
   return transitions.map((t, i) => ({ state: t.to, from: t.at, until: transitions[i + 1]?.at ?? end }));
 }
 
-export const inWindow = (at: number, window: StateWindow, marginMs = 0) =>
-  at >= window.from + marginMs && at < window.until - marginMs;
+/** `at` falls in the window, `afterStartMs` past its start and `beforeEndMs` short of its end. */
+export const inWindow = (at: number, window: StateWindow, afterStartMs = 0, beforeEndMs = afterStartMs) =>
+  at >= window.from + afterStartMs && at < window.until - beforeEndMs;

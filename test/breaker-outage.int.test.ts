@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { waitFor } from "@payq/testing";
+import { killSpawnedApps, spawnApp } from "./support/processes.ts";
+import { seedAcceptedPayments } from "./support/seed.ts";
+import { Stack } from "./support/stack.ts";
+import { inWindow, stateWindows } from "./support/windows.ts";
+
+const PAYMENTS = 2_000;
+const OUTAGE_MS = 20_000;
+const ATTEMPTS = 6;
+const MAX_OPEN_MS = 6_000;
+/** One retry policy for both runs, so the breaker and budget are the only difference. */
+const SHARED_ENV = {
+  RETRY_MAX_ATTEMPTS: String(ATTEMPTS),
+  RETRY_BASE_DELAY_MS: "100",
+  RETRY_MAX_DELAY_MS: "1000",
+  WORKER_CONCURRENCY: "50",
+  BREAKER_OPEN_MS: "2000",
+  BREAKER_MAX_OPEN_MS: String(MAX_OPEN_MS),
+};
+
+/** Seeds the backlog, starts the outage and two worker processes; returns when the outage began and ends. */
+async function startOutage(stack: Stack): Promise<{ start: number; end: number }> {
+  await seedAcceptedPayments(stack, PAYMENTS, ATTEMPTS);
+  const start = Date.now();
+  await stack.bankApi.setFaults({ outageForMs: OUTAGE_MS });
+  for (let i = 0; i < 2; i += 1) spawnApp("worker", { ...stack.env, WORKER_PORT: "0" });
+  return { start, end: start + OUTAGE_MS };
+}
+
+const callsDuring = async (stack: Stack, outage: { start: number; end: number }) =>
+  (await stack.bankApi.requests(outage.start, outage.end)).length;
+
+describe(`a bank outage of ${OUTAGE_MS / 1000} s under ${PAYMENTS} queued payments`, () => {
+  const stacks: Stack[] = [];
+  const calls = { withBreaker: 0, without: 0 };
+  afterAll(async () => {
+    killSpawnedApps();
+    await Promise.all(stacks.map((stack) => stack.stop()));
+    process.stdout.write(`bank calls during the outage: ${calls.withBreaker} with breaker and budget, ${calls.without} without\n`);
+  });
+
+  it("burns no attempts while open, dead-letters nothing, then settles every payment exactly once", async () => {
+    const stack = await Stack.start({ worker: false, env: SHARED_ENV });
+    stacks.push(stack);
+    const outage = await startOutage(stack);
+    await waitFor(async () => (await stack.statusCounts()).succeeded === PAYMENTS, {
+      timeoutMs: OUTAGE_MS + 40_000,
+      intervalMs: 500,
+      message: "payments did not all succeed after the outage",
+    });
+    calls.withBreaker = await callsDuring(stack, outage);
+
+    expect(await stack.statusCounts()).toEqual({ succeeded: PAYMENTS });
+    const stats = await stack.bankApi.stats();
+    expect(stats.captures).toBe(PAYMENTS);
+    expect(stats.referencesCapturedMoreThanOnce).toBe(0);
+
+    // While open, no attempt starts, and the bank hears nothing once the calls admitted just before the
+    // trip (in flight when it happened) have landed.
+    const transitions = await stack.breakerTransitions();
+    const openWindows = stateWindows(transitions).filter((w) => w.state === "open");
+    expect(openWindows.length).toBeGreaterThanOrEqual(2);
+    const { rows } = await stack.db.pool.query<{ started_at: Date }>("SELECT started_at FROM payment_attempts WHERE outcome = 'failed'");
+    const requests = await stack.bankApi.requests(outage.start);
+    for (const window of openWindows) {
+      expect(rows.filter((r) => inWindow(r.started_at.getTime(), window, 50))).toEqual([]);
+      expect(requests.filter((r) => inWindow(r.at, window, 1_000, 50))).toEqual([]);
+    }
+    // Failed attempts: the calls that tripped it, plus failed probes; far fewer than payments × attempts.
+    expect(rows.length).toBeLessThan(PAYMENTS / 4);
+
+    // Closed again within one (capped) cool-down plus the probes' round trip of the outage ending.
+    const closed = transitions.findLast((t) => t.to === "closed");
+    expect(closed).toBeDefined();
+    expect(closed!.at - outage.end).toBeLessThanOrEqual(MAX_OPEN_MS + 2_000);
+  }, 120_000);
+
+  it("without breaker and budget, the same outage costs the bank at least 10 times the calls", async () => {
+    const stack = await Stack.start({
+      worker: false,
+      env: { ...SHARED_ENV, BREAKER_ENABLED: "false", RETRY_BUDGET_ENABLED: "false" },
+    });
+    stacks.push(stack);
+    const outage = await startOutage(stack);
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS + 500));
+    calls.without = await callsDuring(stack, outage);
+    expect(calls.withBreaker).toBeGreaterThan(0);
+    expect(calls.without).toBeGreaterThanOrEqual(10 * calls.withBreaker);
+  }, 60_000);
+});
