@@ -14,8 +14,9 @@ describe("a breaker shared by the whole fleet", () => {
     stack = await Stack.start({
       worker: false,
       env: {
-        BREAKER_OPEN_MS: "1000",
-        BREAKER_MAX_OPEN_MS: "2000",
+        // Long enough that calls admitted before a trip have landed before the next half-open window.
+        BREAKER_OPEN_MS: "3000",
+        BREAKER_MAX_OPEN_MS: "4000",
         BREAKER_HALF_OPEN_PROBES: String(PROBES),
         WORKER_CONCURRENCY: "50",
         RETRY_MAX_ATTEMPTS: "25",
@@ -28,11 +29,12 @@ describe("a breaker shared by the whole fleet", () => {
   });
 
   it(`lets at most ${PROBES} probes through per half-open window across ${WORKERS} processes × 50, and logs each transition once`, async () => {
-    await stack.bankApi.setFaults({ outageForMs: 12_000 });
-    await seedAcceptedPayments(stack, 600, 25);
     const workers: AppProcess[] = Array.from({ length: WORKERS }, () =>
       spawnApp("worker", { ...stack.env, WORKER_PORT: "0", LOG_LEVEL: "info" }),
     );
+    await waitFor(() => workers.every((w) => w.output().includes("worker running")), { timeoutMs: 30_000 });
+    await stack.bankApi.setFaults({ outageForMs: 15_000 });
+    await seedAcceptedPayments(stack, 600, 25);
     await waitFor(async () => (await stack.statusCounts()).succeeded === 600, { timeoutMs: 60_000, message: "payments did not all succeed" });
 
     const transitions = await stack.breakerTransitions();

@@ -132,6 +132,11 @@ describe("breakers in the running pipeline", () => {
     const job = await stack.queues.payments.getJob(id);
     expect(job?.attemptsMade).toBe(0);
 
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.workerPorts[0]}/metrics`)).text();
+    expect(metrics).toMatch(/^payq_breaker_state\{breaker="bank"\} 3$/m);
+    expect(metrics).toMatch(/^payq_breaker_rejected_total\{breaker="bank",reason="forced_open"\} [1-9]/m);
+    expect(metrics).toMatch(/^payq_breaker_transitions_total\{breaker="webhook:127\.0\.0\.1:\d+",from="closed",to="open"\} 1$/m);
+
     expect((await breakers.force("bank", "closed", "ops@example", "false alarm")).kind).toBe("forced_closed");
     await stack.becomes(id, "succeeded", 15_000);
     expect((await breakers.force("bank", "reset", "ops@example", "done")).kind).toBe("closed");

@@ -54,9 +54,18 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${TEST_DB_PREFIX}${randomBytes(6).toString("hex")}`;
   const template = await templateDatabaseName();
-  await admin((client) =>
-    client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`),
-  );
+  // Two copies of one template cannot start at the same instant (55006 object_in_use): take turns.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin((client) =>
+        client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`),
+      );
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "55006" || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
   const url = urlFor(name);
   const pool = createPool({ connectionString: url, max: 5, applicationName: "payq-test" });
   return {
