@@ -19,9 +19,12 @@ const SHARED_ENV = {
   BREAKER_MAX_OPEN_MS: String(MAX_OPEN_MS),
 };
 
+const workerLogs: (() => string)[] = [];
+
 /** Starts two worker processes, then the outage, then the backlog; returns when the outage began and ends. */
 async function startOutage(stack: Stack): Promise<{ start: number; end: number }> {
   const workers = [1, 2].map(() => spawnApp("worker", { ...stack.env, WORKER_PORT: "0", LOG_LEVEL: "info" }));
+  workerLogs.push(...workers.map((w) => w.output));
   await waitFor(() => workers.every((w) => w.output().includes("worker running")), { timeoutMs: 30_000 });
   const start = Date.now();
   await stack.bankApi.setFaults({ outageForMs: OUTAGE_MS });
@@ -57,6 +60,8 @@ describe(`a bank outage of ${OUTAGE_MS / 1000} s under ${PAYMENTS} queued paymen
     expect(stats.captures).toBe(PAYMENTS);
     expect(stats.referencesCapturedMoreThanOnce).toBe(0);
 
+    // The breaker's store answered throughout: no call went out unguarded (fail-open).
+    expect(workerLogs.map((log) => log()).join("\n")).not.toContain("breaker store unreachable");
     // While open, no attempt starts, and the bank hears nothing once the calls admitted just before the
     // trip (in flight when it happened) have landed.
     const transitions = await stack.breakerTransitions();

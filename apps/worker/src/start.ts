@@ -35,7 +35,9 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
   const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY);
   // Breaker calls sit on every payment's path: their own fail-fast connection bounds how long a dead
   // Redis can stall one, and BREAKER_STORE_FAILURE_MODE decides what happens then.
-  const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", { commandTimeout: 2_000 });
+  const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", {
+    commandTimeout: env.BREAKER_STORE_TIMEOUT_MS,
+  });
   breakerRedis.on("error", () => undefined);
   await waitForRedis(breakerRedis).catch(() =>
     logger.warn({ failureMode: env.BREAKER_STORE_FAILURE_MODE }, "breaker store not reachable at start"),

@@ -92,6 +92,12 @@ export const breakerEnv = {
   BREAKER_PROBE_TIMEOUT_MS: positiveInt(B.probeTimeoutMs),
   BREAKER_HALF_OPEN_RETRY_MS: positiveInt(B.halfOpenRetryMs),
   BREAKER_STORE_FAILURE_MODE: z.enum(["open", "closed"]).default("open"),
+  /**
+   * A breaker call unanswered this long counts as the store being unreachable. A Redis that is down
+   * refuses at once; this bounds one that hangs, and is long enough that a busy process is not taken
+   * for a dead Redis.
+   */
+  BREAKER_STORE_TIMEOUT_MS: positiveInt(5_000),
   /** The breakers' Redis; defaults to REDIS_URL. */
   BREAKER_REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
   RETRY_BUDGET_ENABLED: z.stringbool().default(true),
