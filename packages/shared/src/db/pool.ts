@@ -30,7 +30,9 @@ export function createPool(options: PoolOptions): Pool {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "payq",
-    connectionTimeoutMillis: 5_000,
+    // Also how long a query waits for a free pooled connection: generous, so a busy moment (more jobs in
+    // flight than connections) is not mistaken for Postgres being down.
+    connectionTimeoutMillis: 10_000,
     types,
   });
   // An idle client that loses its server emits here; without a listener the process would crash.
