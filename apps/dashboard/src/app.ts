@@ -1,31 +1,43 @@
+import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
-import { errorHandler, notFound, operationsRouter, type Logger, type ReadinessCheck } from "@payq/runtime";
-import type { PayqQueues } from "@payq/shared";
 import type { Registry } from "prom-client";
-import { loginRoutes } from "./auth/login-routes.ts";
-import { requireLogin } from "./auth/require-login.ts";
-import type { UserDirectory } from "./auth/users.ts";
-import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.ts";
+import { errorHandler, notFound, operationsRouter, type ReadinessCheck } from "@payq/runtime";
+import { requireCsrfToken, requireSameOrigin } from "./auth/csrf.ts";
+import { loginRoutes, logoutRoute, type LoginDeps } from "./auth/login-routes.ts";
+import { requireLogin } from "./auth/require-role.ts";
+import { BULL_BOARD_PATH, bullBoard } from "./bull-board.ts";
+import type { ConsoleDeps } from "./console/console-deps.ts";
+import { apiRoutes } from "./routes/api.ts";
+import { pageRoutes } from "./routes/pages.ts";
 
-export interface DashboardDeps {
-  queues: PayqQueues;
-  users: UserDirectory;
+const ASSETS = fileURLToPath(new URL("../assets/", import.meta.url));
+
+export interface DashboardDeps extends ConsoleDeps, Omit<LoginDeps, "pool" | "logger"> {
   sessions: RequestHandler;
-  logger: Logger;
+  trustProxy: boolean;
   readiness: ReadinessCheck[];
   registry: Registry;
 }
 
-/** The operations dashboard, built without listening: login, then bull-board over every payq queue. */
+/** The operations dashboard, built without listening. Everything past /login needs a session. */
 export function createDashboardApp(deps: DashboardDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", deps.trustProxy ? 1 : false);
   app.use(operationsRouter(deps.readiness, deps.registry));
+  app.use("/assets", express.static(ASSETS, { maxAge: "1h", index: false }));
   app.use(deps.sessions);
-  app.use(loginRoutes(deps.users, deps.logger));
+  app.use(requireSameOrigin);
+  app.use(loginRoutes(deps));
   app.use(requireLogin);
-  app.get("/", (_req, res) => res.redirect(303, BULL_BOARD_PATH));
-  app.use(BULL_BOARD_PATH, bullBoardRouter(deps.queues));
+  // bull-board's own UI cannot send our CSRF token; its actions rely on the strict SameSite cookie and
+  // the same-origin check above, and viewers get a read-only board.
+  app.use(BULL_BOARD_PATH, bullBoard(deps.queues));
+  app.use(express.urlencoded({ extended: false, limit: "4kb" }));
+  app.use(requireCsrfToken);
+  app.use(logoutRoute());
+  app.use("/api", apiRoutes(deps));
+  app.use(pageRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

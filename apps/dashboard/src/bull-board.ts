@@ -1,27 +1,39 @@
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
-import type { Router } from "express";
+import type { RequestHandler, Router } from "express";
 import type { PayqQueues } from "@payq/shared";
+import { redact } from "./redact.ts";
 
 export const BULL_BOARD_PATH = "/queues";
 
-/**
- * bull-board over every payq queue. The dead-letter queues are read-only here: a dead letter is
- * replayed through payq (which resets attempts and resumes at the failed step), never retried in place.
- */
-export function bullBoardRouter(queues: PayqQueues): Router {
+function board(queues: PayqQueues, writable: boolean): Router {
   const server = new ExpressAdapter();
   server.setBasePath(BULL_BOARD_PATH);
+  const adapter = (queue: PayqQueues[keyof PayqQueues], readOnlyMode: boolean, description: string) => {
+    const a = new BullMQAdapter(queue, { readOnlyMode, description });
+    a.setFormatter("data", redact);
+    a.setFormatter("returnValue", redact);
+    return a;
+  };
   createBullBoard({
     queues: [
-      new BullMQAdapter(queues.payments, { description: "Payments waiting for, or in, the pipeline" }),
-      new BullMQAdapter(queues.notifications, { description: "Signed webhooks to merchants" }),
-      new BullMQAdapter(queues.paymentsDeadLetter, { readOnlyMode: true, description: "Payments that need an operator" }),
-      new BullMQAdapter(queues.notificationsDeadLetter, { readOnlyMode: true, description: "Webhooks that could not be delivered" }),
+      adapter(queues.payments, !writable, "Payments waiting for, or in, the pipeline"),
+      adapter(queues.notifications, !writable, "Signed webhooks to merchants"),
+      // Always read-only: a dead letter is replayed through payq (attempts reset, resumed at the failed
+      // step, audited), never retried in place inside the DLQ.
+      adapter(queues.paymentsDeadLetter, true, "Payments that need an operator: replay them from the console"),
+      adapter(queues.notificationsDeadLetter, true, "Webhooks that could not be delivered"),
     ],
     serverAdapter: server,
     options: { uiConfig: { boardTitle: "payq queues" } },
   });
   return server.getRouter() as Router;
+}
+
+/** bull-board over every payq queue: operators may act on the live queues, viewers only look. */
+export function bullBoard(queues: PayqQueues): RequestHandler {
+  const forOperators = board(queues, true);
+  const forViewers = board(queues, false);
+  return (req, res, next) => (req.session.user?.role === "operator" ? forOperators : forViewers)(req, res, next);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnv, envField, parseEnv, redisEnv } from "@payq/runtime";
+import { breakerEnv, commonEnv, databaseEnv, envField, parseEnv, redisEnv, retryEnv } from "@payq/runtime";
 
 /**
  * Development users, printed at start: admin / payq-admin (operator) and viewer / payq-viewer.
@@ -14,12 +14,23 @@ export const DEV_SESSION_SECRET = "payq-development-session-secret";
 export const dashboardEnvSchema = z.object({
   ...commonEnv,
   ...redisEnv,
+  ...databaseEnv,
+  ...retryEnv,
+  ...breakerEnv,
   DASHBOARD_PORT: envField.port(3001),
   HOST: z.string().default("127.0.0.1"),
   PAYQ_DASHBOARD_USERS: z.string().default(DEV_DASHBOARD_USERS),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").default(DEV_SESSION_SECRET),
   /** Set when the dashboard is served over HTTPS (directly or behind a TLS proxy): cookies become Secure. */
   SECURE_COOKIES: z.stringbool().default(false),
+  /** Behind a reverse proxy: trust its X-Forwarded-* headers (client address for login throttling, TLS). */
+  TRUST_PROXY: z.stringbool().default(false),
+  PG_POOL_SIZE: envField.positiveInt(5),
+  /** The replay rate the console offers, per second; operators can change it per replay. */
+  REPLAY_DEFAULT_RATE: z.coerce.number().int().min(1).max(1_000).default(10),
+  ALERT_DLQ_DEPTH: envField.positiveInt(100),
+  ALERT_DLQ_AGE_MINUTES: envField.positiveInt(60),
+  ALERT_BREAKER_OPEN_MINUTES: envField.positiveInt(5),
 });
 
 export type DashboardEnv = z.infer<typeof dashboardEnvSchema>;

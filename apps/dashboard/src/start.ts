@@ -1,33 +1,71 @@
 import { Registry, collectDefaultMetrics } from "prom-client";
-import { boundPort, closeServer, connectRedis, listen, type Logger, type RunningApp } from "@payq/runtime";
-import { closeQueues, createQueues } from "@payq/shared";
+import {
+  boundPort,
+  breakerOptionsFromEnv,
+  closeServer,
+  connectPostgres,
+  connectRedis,
+  listen,
+  retryPolicyFromEnv,
+  type Logger,
+  type RunningApp,
+} from "@payq/runtime";
+import { closeQueues, createQueues, FleetBreakers } from "@payq/shared";
 import { createDashboardApp } from "./app.ts";
+import { LoginThrottle } from "./auth/login-throttle.ts";
 import { sessions } from "./auth/session.ts";
 import { UserDirectory } from "./auth/users.ts";
+import { Replays } from "./console/replays.ts";
 import type { DashboardEnv } from "./env.ts";
 
-/** Connects to Redis, then serves the dashboard until stopped. */
+const MINUTE_MS = 60_000;
+
+/** Connects to Postgres and Redis, then serves the dashboard until stopped. */
 export async function startDashboard(env: DashboardEnv, logger: Logger): Promise<RunningApp> {
   const users = UserDirectory.parse(env.PAYQ_DASHBOARD_USERS);
-  const redis = await connectRedis(env.REDIS_URL, "blocking", logger);
+  const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-dashboard" });
+  const redis = await connectRedis(env.REDIS_URL, "blocking", logger).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
   const queues = createQueues(redis, env.QUEUE_PREFIX);
+  const retryPolicy = retryPolicyFromEnv(env);
+  const replays = new Replays({ pool, queues, retryPolicy, logger });
+  await replays.recover();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "payq_dashboard_" });
+
   const app = createDashboardApp({
+    pool,
     queues,
     users,
     logger,
     registry,
+    replays,
+    breakers: new FleetBreakers(redis, env.QUEUE_PREFIX, breakerOptionsFromEnv(env)),
+    throttle: new LoginThrottle(redis, env.QUEUE_PREFIX),
+    trustProxy: env.TRUST_PROXY,
     sessions: sessions({ redis, prefix: env.QUEUE_PREFIX, secret: env.SESSION_SECRET, secure: env.SECURE_COOKIES }),
-    readiness: [["redis", () => redis.ping()]],
+    readiness: [
+      ["postgres", () => pool.query("SELECT 1")],
+      ["redis", () => redis.ping()],
+    ],
+    thresholds: {
+      dlqDepth: env.ALERT_DLQ_DEPTH,
+      dlqAgeMs: env.ALERT_DLQ_AGE_MINUTES * MINUTE_MS,
+      breakerOpenMs: env.ALERT_BREAKER_OPEN_MINUTES * MINUTE_MS,
+    },
+    defaultReplayRate: env.REPLAY_DEFAULT_RATE,
   });
   const server = await listen(app, env.DASHBOARD_PORT, env.HOST);
   return {
     port: boundPort(server),
     async stop() {
       await closeServer(server);
+      await replays.stop();
       await closeQueues(queues);
       redis.disconnect();
+      await pool.end();
     },
   };
 }

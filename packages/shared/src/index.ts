@@ -1,5 +1,6 @@
 // Named exports only: what the apps may use. Everything else stays private to its module.
 export { chargeIdempotencyKey, type Charge, type ChargeRequest, type StatementEntry } from "./bank/bank-api.ts";
+export { completeAudit, listAudit, recordAudit, type AuditEntry, type AuditRecord } from "./audit/audit-log.ts";
 export { budgetFromHash, stateFromHash } from "./breaker/breaker-hash.ts";
 export { breakerKeys, breakerRegistryKey } from "./breaker/breaker-keys.ts";
 export {
@@ -48,9 +49,33 @@ export {
   type DeadLetter,
   type DeadLetterReason,
 } from "./dlq/dead-letter.ts";
+export { deadLetterFilterSchema, deadLetterWhere, type DeadLetterFilter } from "./dlq/dead-letter-filter.ts";
+export {
+  countDeadLetters,
+  listDeadLetters,
+  liveDeadLetterIds,
+  matchingDeadLetterIds,
+  type DeadLetterPage,
+  type DeadLetterSummary,
+} from "./dlq/dead-letter-queries.ts";
 export { deadLetterPayment, enqueueDeadLetter } from "./dlq/dead-letter-queue.ts";
+export { discardDeadLetters } from "./dlq/discard.ts";
 export { loadDeadLetter, markDeadLettered, type DeadLetterCause } from "./dlq/dead-letter-store.ts";
 export { replayDeadLetter, type ReplayResult } from "./dlq/replay.ts";
+export {
+  cancelReplayRun,
+  countReplayTarget,
+  createReplayRun,
+  executeReplayRun,
+  findReplayRun,
+  interruptStaleReplayRuns,
+  listReplayRuns,
+  MAX_RUN_SIZE,
+  startReplayRun,
+  type ReplayRun,
+  type ReplayRunState,
+  type ReplayTarget,
+} from "./dlq/replay-runs.ts";
 export {
   acceptPayment,
   type AcceptPaymentRequest,

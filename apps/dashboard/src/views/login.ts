@@ -1,9 +1,16 @@
-import { escapeHtml, page } from "./html.ts";
+import { escapeHtml } from "./html.ts";
 
 export function loginPage(options: { error?: string; next?: string } = {}): string {
-  return page(
-    "Sign in",
-    `<main>
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · payq</title>
+<link rel="stylesheet" href="/assets/console.css">
+</head>
+<body>
+<main class="login">
   <h1>payq operations</h1>
   <form method="post" action="/login">
     <input type="hidden" name="next" value="${escapeHtml(options.next ?? "/")}">
@@ -11,9 +18,10 @@ export function loginPage(options: { error?: string; next?: string } = {}): stri
     <input id="username" name="username" autocomplete="username" required autofocus>
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    <button type="submit">Sign in</button>
+    <button type="submit" class="primary">Sign in</button>
     ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ""}
   </form>
-</main>`,
-  );
+</main>
+</body>
+</html>`;
 }

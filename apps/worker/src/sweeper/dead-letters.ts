@@ -1,21 +1,18 @@
-import { deadLetterJobId, enqueueDeadLetter, loadDeadLetter } from "@payq/shared";
+import { countDeadLetters, deadLetterJobId, enqueueDeadLetter, loadDeadLetter } from "@payq/shared";
 import { SWEEP_BATCH, type SweeperDeps } from "./sweeper-deps.ts";
 
 const DLQ_STATES = ["waiting", "delayed", "prioritized"] as const;
 
 /**
  * Keeps the DLQ and Postgres in agreement. Counts are compared on every pass; the side with more
- * entries is walked and repaired: a dead letter missing from the DLQ is added (Redis lost it, or the
- * process died between the two writes), and a DLQ entry whose payment has moved on is removed.
+ * entries is walked and repaired: a live dead letter missing from the DLQ is added (Redis lost it, or
+ * the process died between the two writes), and a DLQ entry whose payment has moved on (replayed, or
+ * discarded by an operator) is removed.
  */
 export async function sweepDeadLetters(deps: SweeperDeps, full: boolean): Promise<void> {
   const dlq = deps.queues.paymentsDeadLetter;
-  const [counts, pg] = await Promise.all([
-    dlq.getJobCounts(...DLQ_STATES),
-    deps.pool.query<{ count: string }>("SELECT count(*) FROM payments WHERE status = 'dead_lettered'"),
-  ]);
+  const [counts, inPostgres] = await Promise.all([dlq.getJobCounts(...DLQ_STATES), countDeadLetters(deps.pool, {})]);
   const inQueue = Object.values(counts).reduce((a, b) => a + b, 0);
-  const inPostgres = Number(pg.rows[0]?.count ?? 0);
   if (full || inPostgres > inQueue) await addMissingEntries(deps);
   if (full || inQueue > inPostgres) await removeStaleEntries(deps);
 }
@@ -25,7 +22,7 @@ async function addMissingEntries(deps: SweeperDeps): Promise<void> {
   for (let after: string | null = null; ; ) {
     const { rows }: { rows: { payment_id: string; run: number }[] } = await deps.pool.query(
       `SELECT d.payment_id, d.run FROM dead_letters d JOIN payments p ON p.id = d.payment_id
-        WHERE p.status = 'dead_lettered' AND ($1::uuid IS NULL OR d.payment_id > $1)
+        WHERE p.status = 'dead_lettered' AND d.discarded_at IS NULL AND ($1::uuid IS NULL OR d.payment_id > $1)
         ORDER BY d.payment_id LIMIT $2`,
       [after, SWEEP_BATCH],
     );
@@ -52,7 +49,8 @@ async function removeStaleEntries(deps: SweeperDeps): Promise<void> {
     if (jobs.length === 0) break;
     const entries = jobs.map((job) => job.data as { paymentId: string; run: number });
     const { rows } = await deps.pool.query<{ id: string; run: number }>(
-      "SELECT id, run FROM payments WHERE id = ANY($1::uuid[]) AND status = 'dead_lettered'",
+      `SELECT d.payment_id AS id, d.run FROM dead_letters d JOIN payments p ON p.id = d.payment_id
+        WHERE d.payment_id = ANY($1::uuid[]) AND p.status = 'dead_lettered' AND d.discarded_at IS NULL`,
       [entries.map((e) => e.paymentId)],
     );
     const current = new Set(rows.map((r) => deadLetterJobId(r.id, r.run)));

@@ -153,6 +153,18 @@ export class FleetBreakers {
     return this.snapshotOf(name, await this.run(name, "read", {}));
   }
 
+  /**
+   * When the breaker last left `closed` (or `forced_closed`), if it has not been closed since: how long
+   * it has been holding calls back, across any number of re-opens. Null while closed.
+   */
+  async troubledSince(name: string): Promise<number | null> {
+    const entries = await this.redis.xrevrange(breakerKeys(this.prefix, name).events, "+", "-", "COUNT", 500);
+    const events = entries.map(([, fields]) => Object.fromEntries(pairs(fields)) as Record<string, string>);
+    if (!events.length || events[0]!.to === "closed" || events[0]!.to === "forced_closed") return null;
+    const left = events.find((event) => event.from === "closed" || event.from === "forced_closed");
+    return Number((left ?? events.at(-1))!.at);
+  }
+
   /** Every breaker any process of this deployment has used. */
   async names(): Promise<string[]> {
     return (await this.redis.smembers(breakerRegistryKey(this.prefix))).sort();
@@ -196,4 +208,10 @@ export class FleetBreakers {
       forcedReason: state.kind === "forced_open" || state.kind === "forced_closed" ? state.reason : null,
     };
   }
+}
+
+function pairs(flat: string[]): [string, string][] {
+  const result: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
+  return result;
 }

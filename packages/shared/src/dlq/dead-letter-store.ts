@@ -36,7 +36,8 @@ export async function markDeadLettered(
           SET run = EXCLUDED.run, reason = EXCLUDED.reason, error_class = EXCLUDED.error_class,
               error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
               error_stack = EXCLUDED.error_stack, failed_step = EXCLUDED.failed_step,
-              attempts = EXCLUDED.attempts, merchant_id = EXCLUDED.merchant_id, dead_lettered_at = now())
+              attempts = EXCLUDED.attempts, merchant_id = EXCLUDED.merchant_id, dead_lettered_at = now(),
+              discarded_at = NULL, discarded_by = NULL, discard_reason = NULL)
      SELECT EXISTS (SELECT 1 FROM payment) AS marked`,
     [
       paymentId,
@@ -64,6 +65,9 @@ interface DeadLetterRow {
   failed_step: PipelineStep;
   attempts: number;
   dead_lettered_at: Date;
+  discarded_at: Date | null;
+  discarded_by: string | null;
+  discard_reason: string | null;
 }
 
 interface AttemptRow {
@@ -103,6 +107,9 @@ export async function loadDeadLetter(db: Queryable, paymentId: string): Promise<
     failedStep: row.failed_step,
     attempts: row.attempts,
     deadLetteredAt: row.dead_lettered_at.toISOString(),
+    discarded: row.discarded_at
+      ? { at: row.discarded_at.toISOString(), by: row.discarded_by ?? "", reason: row.discard_reason ?? "" }
+      : null,
     history: attempts.rows.map((a) => ({
       run: a.run,
       attempt: a.attempt,

@@ -34,6 +34,8 @@ export interface DeadLetter {
   failedStep: PipelineStep;
   attempts: number;
   deadLetteredAt: string;
+  /** Set when an operator decided it will never be replayed; it then leaves the DLQ. */
+  discarded?: { at: string; by: string; reason: string } | null;
   /** Every try of the run that ended here, oldest first. */
   history: AttemptRecord[];
 }
