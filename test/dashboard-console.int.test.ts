@@ -126,7 +126,7 @@ describe("ops console API", () => {
     expect(runs.reduce((sum, run) => sum + run.replayed, 0)).toBe(ofMerchantB.length);
     for (const id of ofMerchantB) {
       await stack.becomes(id, "succeeded");
-      const charge = await (await fetch(`${stack.bankApi.baseUrl}/v1/charges/${chargeIdempotencyKey(id)}`)).json();
+      const charge: any = await (await fetch(`${stack.bankApi.baseUrl}/v1/charges/${chargeIdempotencyKey(id)}`)).json();
       expect(charge.capturesOfReference).toBe(1);
     }
   });
