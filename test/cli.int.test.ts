@@ -55,3 +55,30 @@ describe("the payq CLI", () => {
     expect(result.stderr).toMatch(/usage: pnpm payq <command>/);
   });
 });
+
+describe("pnpm payq dlq", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start({ faults: { failureRate: 1 }, env: { RETRY_MAX_ATTEMPTS: "1", BREAKER_ENABLED: "false" } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it("lists, dry-runs and replays dead letters by filter, with an audit row", async () => {
+    const ids = await Promise.all([1, 2, 3].map(async (i) => (await stack.api.create(paymentBody(i))).body.id as string));
+    for (const id of ids) await stack.becomes(id, "dead_lettered");
+    await stack.bankApi.heal();
+    const env = { DATABASE_URL: stack.db.url, REDIS_URL: stack.env.REDIS_URL!, QUEUE_PREFIX: stack.prefix };
+
+    const list = await runCli(["dlq", "list", "--class", "transient"], env);
+    expect(list.code).toBe(0);
+    for (const id of ids) expect(list.stdout).toContain(id);
+    expect((await runCli(["dlq", "replay", "--class", "transient", "--dry-run"], env)).stdout).toMatch(/^3 dead letters would be replayed/m);
+
+    const replay = await runCli(["dlq", "replay", "--class", "transient", "--rate", "50", "--actor", "ops-script"], env);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/completed: replayed 3, skipped 0, failed 0/);
+    for (const id of ids) await stack.becomes(id, "succeeded");
+    const { rows } = await stack.db.pool.query("SELECT actor, action, count, outcome FROM audit_log");
+    expect(rows).toEqual([{ actor: "ops-script", action: "dlq.replay", count: 3, outcome: "completed" }]);
+  });
+});

@@ -1,4 +1,5 @@
 import { demoCommand } from "./commands/demo.ts";
+import { dlqCommand } from "./commands/dlq.ts";
 import { hashPasswordCommand } from "./commands/hash-password.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { reconcileCommand } from "./commands/reconcile.ts";
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   migrate: migrateCommand,
   reconcile: reconcileCommand,
   demo: demoCommand,
+  dlq: dlqCommand,
   "hash-password": hashPasswordCommand,
 };
 
@@ -19,6 +21,9 @@ const USAGE = `usage: pnpm payq <command>
   reconcile [--json] compare the ledger with the bank's statement; exit 1 on any difference
   demo [--rate N] [--count N] [--calm]
                      send payments through a flaky bank
+  dlq list [filters]  the newest dead letters matching --class --step --merchant --from --to --q
+  dlq replay [filters | --ids a,b] [--dry-run] [--rate N]
+                     replay dead letters (exactly once in effect, audited, paced)
   hash-password      read a password on stdin, print a hash for PAYQ_DASHBOARD_USERS`;
 
 const [name = "", ...args] = process.argv.slice(2);
