@@ -18,6 +18,10 @@ describe("redact", () => {
     });
   });
 
+  it("shows dates as ISO text", () => {
+    expect(redact({ createdAt: new Date("2026-12-03T12:00:00Z") })).toEqual({ createdAt: "2026-12-03T12:00:00.000Z" });
+  });
+
   it("leaves ids, timestamps and short numbers alone", () => {
     const letter = { paymentId: "01a23cbd-9974-76c3-ae2d-aab9b04c65f2", at: "2026-12-03T12:00:00.000Z", attempts: 6 };
     expect(redact(letter)).toEqual(letter);

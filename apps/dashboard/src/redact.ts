@@ -6,6 +6,7 @@ const CARD_LIKE = /\b(?:\d[ -]?){12,18}\d\b/g;
 /** A deep copy with sensitive fields masked and card-like numbers blanked out of every string. */
 export function redact(value: unknown): unknown {
   if (typeof value === "string") return value.replace(CARD_LIKE, "[redacted]");
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(

@@ -13,7 +13,7 @@ export function deadLetterBody(payment: Payment, letter: DeadLetter | null, canA
   const actions =
     canAct && !letter.discarded
       ? `<div class="toolbar">
-  <label>Rate <input id="replay-rate" type="number" value="1" hidden></label>
+  <input id="replay-rate" type="hidden" value="1">
   <button class="primary" data-action="replay-one" data-id="${payment.id}">Replay</button>
   <button class="danger" data-action="discard-one" data-id="${payment.id}">Discard</button>
 </div>

@@ -74,7 +74,7 @@ export function deadLettersBody(view: DeadLettersView): string {
 <p class="muted"><span data-count="matching">${view.total}</span> matching dead letters.</p>
 ${toolbar}
 ${running ? `<span data-follow-run="${running.id}" hidden></span>` : ""}
-<table><thead><tr>${view.canAct ? '<th><input type="checkbox" id="select-all" aria-label="select all"></th>' : ""}
+<table id="dead-letters"><thead><tr>${view.canAct ? '<th><input type="checkbox" id="select-all" aria-label="select all"></th>' : ""}
 <th>Payment</th><th>Merchant</th><th>Amount</th><th>Class</th><th>Step</th><th>Reason</th><th>Error</th><th>Attempts</th><th>When</th></tr></thead>
 <tbody>${rows || `<tr><td colspan="10" class="muted">No dead letters match.</td></tr>`}</tbody></table>
 <div class="pager">${view.form.after ? `<a class="button" href="/dead-letters?${new URLSearchParams([...query].filter(([k]) => k !== "after")).toString()}">Newest</a>` : ""}${next ? `<a class="button" href="/dead-letters${next}">Older →</a>` : ""}</div>
