@@ -35,7 +35,7 @@ describe("a breaker shared by the whole fleet", () => {
     await waitFor(() => workers.every((w) => w.output().includes("worker running")), { timeoutMs: 30_000 });
     await stack.bankApi.setFaults({ outageForMs: 15_000 });
     await seedAcceptedPayments(stack, 600, 25);
-    await waitFor(async () => (await stack.statusCounts()).succeeded === 600, { timeoutMs: 60_000, message: "payments did not all succeed" });
+    await stack.waitUntil(async () => (await stack.statusCounts()).succeeded === 600, 90_000, "payments did not all succeed");
 
     const transitions = await stack.breakerTransitions();
     const halfOpen = stateWindows(transitions).filter((w) => w.state === "half_open");
@@ -52,5 +52,5 @@ describe("a breaker shared by the whole fleet", () => {
     const logged = workers.flatMap((w) => w.output().split("\n")).filter((line) => line.includes('"msg":"breaker bank: '));
     expect(logged).toHaveLength(transitions.length);
     expect((await stack.bankApi.stats()).referencesCapturedMoreThanOnce).toBe(0);
-  }, 90_000);
+  }, 150_000);
 });

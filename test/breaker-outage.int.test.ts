@@ -48,11 +48,11 @@ describe(`a bank outage of ${OUTAGE_MS / 1000} s under ${PAYMENTS} queued paymen
     const stack = await Stack.start({ worker: false, env: SHARED_ENV });
     stacks.push(stack);
     const outage = await startOutage(stack);
-    await waitFor(async () => (await stack.statusCounts()).succeeded === PAYMENTS, {
-      timeoutMs: OUTAGE_MS + 80_000,
-      intervalMs: 500,
-      message: "payments did not all succeed after the outage",
-    });
+    await stack.waitUntil(
+      async () => (await stack.statusCounts()).succeeded === PAYMENTS,
+      OUTAGE_MS + 80_000,
+      "payments did not all succeed after the outage",
+    );
     calls.withBreaker = await callsDuring(stack, outage);
 
     expect(await stack.statusCounts()).toEqual({ succeeded: PAYMENTS });

@@ -137,6 +137,26 @@ export class Stack {
     });
   }
 
+  /** What the system looks like now, for a failing test to say why it waited in vain. */
+  async diagnosis(): Promise<string> {
+    const [statuses, counts, transitions, bank] = await Promise.all([
+      this.statusCounts(),
+      this.queues.payments.getJobCounts(),
+      this.breakerTransitions().catch(() => []),
+      this.bankApi.stats().catch(() => null),
+    ]);
+    return JSON.stringify({ statuses, jobs: counts, lastTransitions: transitions.slice(-6), bank, now: Date.now() });
+  }
+
+  /** Waits for a condition; if it never comes, fails with the system's state in the message. */
+  async waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    try {
+      await waitFor(check, { timeoutMs, intervalMs: 250, message: what });
+    } catch {
+      throw new Error(`${what} within ${timeoutMs} ms: ${await this.diagnosis()}`);
+    }
+  }
+
   /** Counts of payments by status, straight from Postgres. */
   async statusCounts(): Promise<Record<string, number>> {
     const { rows } = await this.db.pool.query<{ status: string; count: string }>(

@@ -65,7 +65,6 @@ export { replayDeadLetter, type ReplayResult } from "./dlq/replay.ts";
 export {
   cancelReplayRun,
   countReplayTarget,
-  createReplayRun,
   executeReplayRun,
   findReplayRun,
   interruptStaleReplayRuns,
