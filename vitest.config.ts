@@ -1,13 +1,33 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Tests that run several worker processes against a timed fault. Two of them at once on this 2-core
+ * machine measure the machine, not payq, so they run one at a time, after everything else.
+ */
+const FLEET_TESTS = ["test/breaker-fleet.int.test.ts", "test/breaker-outage.int.test.ts", "test/crash.int.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
-    // Integration tests run real servers and child processes; two at a time suit this 2-core machine.
     pool: "forks",
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suite",
+          include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...FLEET_TESTS],
+          // Integration tests run real servers and child processes; two at a time suit this machine.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "fleet", include: FLEET_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
