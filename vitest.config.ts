@@ -5,6 +5,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  * machine measure the machine, not payq, so they run one at a time, after everything else.
  */
 const FLEET_TESTS = ["test/breaker-fleet.int.test.ts", "test/breaker-outage.int.test.ts", "test/crash.int.test.ts"];
+/** The chaos matrix runs whole stacks of its own, one scenario at a time, last. */
+const CHAOS_TESTS = ["test/chaos.int.test.ts"];
 
 export default defineConfig({
   test: {
@@ -18,7 +20,7 @@ export default defineConfig({
         test: {
           name: "suite",
           include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...FLEET_TESTS],
+          exclude: [...configDefaults.exclude, ...FLEET_TESTS, ...CHAOS_TESTS],
           // Integration tests run real servers and child processes; two at a time suit this machine.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -27,6 +29,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "fleet", include: FLEET_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: "chaos", include: CHAOS_TESTS, fileParallelism: false, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "@payq/testing";
-import { killSpawnedApps, spawnApp, type AppProcess } from "./support/processes.ts";
+import { killSpawnedApps, spawnApp, waitFor, type AppProcess } from "@payq/testing";
 import { seedAcceptedPayments } from "./support/seed.ts";
 import { Stack } from "./support/stack.ts";
 import { inWindow, stateWindows } from "./support/windows.ts";

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { waitFor } from "@payq/testing";
-import { killSpawnedApps, spawnApp } from "./support/processes.ts";
+import { killSpawnedApps, spawnApp, waitFor } from "@payq/testing";
 import { seedAcceptedPayments } from "./support/seed.ts";
 import { Stack } from "./support/stack.ts";
 import { inWindow, stateWindows } from "./support/windows.ts";

@@ -1,8 +1,16 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, freePort, startRedisServer, waitFor, type TestDatabase, type TestRedisServer } from "@payq/testing";
+import {
+  createTestDatabase,
+  freePort,
+  killSpawnedApps,
+  spawnApp,
+  startRedisServer,
+  waitFor,
+  type TestDatabase,
+  type TestRedisServer,
+} from "@payq/testing";
 import { paymentBody } from "./support/payments-api.ts";
-import { killSpawnedApps, spawnApp } from "./support/processes.ts";
 import { SHARED_REDIS_URL, Stack } from "./support/stack.ts";
 
 describe("startup errors say what is wrong and how to fix it", () => {

@@ -1,5 +1,5 @@
 import { ledgerCaptures, ledgerSums, reconcile, type Pool, type ReconciliationReport } from "@payq/shared";
-import type { BankApi } from "./bank-api.ts";
+import type { BankApi } from "@payq/bank-sim";
 
 /** Reconciles the ledger in `pool` against the bank's statement, exactly as `pnpm reconcile` does. */
 export async function reconcileWithBank(pool: Pool, bank: BankApi): Promise<ReconciliationReport> {

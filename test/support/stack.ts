@@ -2,13 +2,12 @@ import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
+import { BankApi, loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, type RunningApp } from "@payq/runtime";
 import { breakerKeys, closeQueues, createQueues, type PayqQueues } from "@payq/shared";
 import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
-import { BankApi } from "./bank-api.ts";
 import { PaymentsApi } from "./payments-api.ts";
 
 export const MERCHANT_A = { id: "merchant_a", key: "sk_test_merchant_a_0123456789" };

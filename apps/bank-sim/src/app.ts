@@ -37,7 +37,9 @@ export function createBankSim(options: BankSimOptions) {
   app.disable("x-powered-by");
 
   app.post("/v1/charges", express.json(), async (req: Request, res: Response) => {
-    state.log.add(req.get("idempotency-key"));
+    const logged = state.log.add(req.get("idempotency-key"));
+    const { log } = state;
+    res.once("close", () => log.end(logged));
     const { faults } = state;
     if (faults.latencyMs || faults.latencyJitterMs) await sleep(faults.latencyMs + random() * faults.latencyJitterMs);
     if (inOutage(faults)) {

@@ -6,6 +6,8 @@ export interface LoggedRequest {
   idempotencyKey: string | null;
   /** The key was seen before: a retry (or a duplicate) of an earlier charge. */
   repeat: boolean;
+  /** When the bank answered, or the client gave up and closed the connection; null while still open. */
+  endedAt: number | null;
 }
 
 /**
@@ -18,14 +20,21 @@ export class RequestLog {
   firstRequests = 0;
   repeatRequests = 0;
 
-  add(idempotencyKey: string | undefined, at = Date.now()): void {
+  /** Records a request as it arrives; the caller marks it ended with `end`. */
+  add(idempotencyKey: string | undefined, at = Date.now()): LoggedRequest {
     const key = idempotencyKey ?? null;
     const repeat = key !== null && this.seenKeys.has(key);
     if (key !== null) this.seenKeys.add(key);
     if (repeat) this.repeatRequests += 1;
     else this.firstRequests += 1;
-    this.entries.push({ at, idempotencyKey: key, repeat });
+    const entry: LoggedRequest = { at, idempotencyKey: key, repeat, endedAt: null };
+    this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    return entry;
+  }
+
+  end(entry: LoggedRequest, at = Date.now()): void {
+    entry.endedAt ??= at;
   }
 
   since(from: number, until = Infinity): LoggedRequest[] {

@@ -16,6 +16,7 @@ import { BankClient } from "./bank/bank-client.ts";
 import { createBreakers } from "./breakers.ts";
 import type { WorkerEnv } from "./env.ts";
 import { createWorkerMetrics } from "./metrics.ts";
+import { REAL_PARTS, type WorkerSeams } from "./seams.ts";
 import { startSweeper, type Sweeper } from "./sweeper/sweeper.ts";
 import { startWorkers } from "./workers.ts";
 
@@ -23,8 +24,11 @@ export interface RunningWorker extends RunningApp {
   sweeper: Sweeper;
 }
 
-/** Connects, then runs the pipeline and webhook workers, the sweeper, and the ops endpoints until stopped. */
-export async function startWorker(env: WorkerEnv, logger: Logger): Promise<RunningWorker> {
+/**
+ * Connects, then runs the pipeline and webhook workers, the sweeper, and the ops endpoints until stopped.
+ * `parts` exists for test builds that prove the checks catch a broken part; production passes nothing.
+ */
+export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerSeams = REAL_PARTS): Promise<RunningWorker> {
   const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-worker" });
   const redis = await connectRedis(env.REDIS_URL, "blocking", logger).catch(async (error: unknown) => {
     await pool.end();
@@ -32,7 +36,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
   });
   const queues = createQueues(redis, env.QUEUE_PREFIX);
   const metrics = createWorkerMetrics(queues);
-  const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY);
+  const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY, parts.chargeKey);
   // Breaker calls sit on every payment's path: their own fail-fast connection bounds how long a dead
   // Redis can stall one, and BREAKER_STORE_FAILURE_MODE decides what happens then.
   const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", {
@@ -56,11 +60,17 @@ export async function startWorker(env: WorkerEnv, logger: Logger): Promise<Runni
       stalledIntervalMs: env.STALLED_INTERVAL_MS,
       maxStalledCount: env.MAX_STALLED_COUNT,
     },
-    { pool, queues, bank, breakers, logger, metrics, retryPolicy, notifyPolicy, deadlineMs: env.PAYMENT_DEADLINE_MS },
+    {
+      ...{ pool, queues, bank, breakers, logger, metrics, retryPolicy, notifyPolicy },
+      deadlineMs: env.PAYMENT_DEADLINE_MS,
+      // The sweeper re-queues open payments untouched for SWEEP_STALE_AFTER_MS that have no job; a job
+      // that starts on an older payment marks it first, so a sweep never duplicates a charge in flight.
+      touchAfterMs: env.SWEEP_STALE_AFTER_MS / 2,
+    },
     { pool, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
   );
   const sweeper = startSweeper(
-    { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS },
+    { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS, repairOpenPayment: parts.repairOpenPayment },
     env.SWEEP_INTERVAL_MS,
   );
   const readiness: [string, () => Promise<unknown>][] = [

@@ -116,6 +116,7 @@ export {
   countPaymentsByStatus,
   findMerchantPayment,
   findPayment,
+  touchPayment,
   listMerchantPayments,
   type PaymentPage,
 } from "./payments/payment-queries.ts";

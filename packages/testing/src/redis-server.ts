@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -13,6 +13,8 @@ export interface TestRedisServer {
   kill(): Promise<void>;
   /** Starts again on the same port and data directory (so from its AOF, if it wrote one). */
   restart(): Promise<void>;
+  /** Kills it, deletes everything it wrote, and starts it empty on the same port. */
+  wipe(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,12 @@ export async function startRedisServer(options: { appendOnly?: boolean } = {}): 
     kill,
     restart: async () => {
       await kill();
+      await launch();
+    },
+    wipe: async () => {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir);
       await launch();
     },
     stop: async () => {

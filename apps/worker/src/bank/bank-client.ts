@@ -23,6 +23,7 @@ export class BankClient {
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
     connections = 64,
+    private readonly keyFor: (paymentId: string) => string = chargeIdempotencyKey,
   ) {
     this.agent = new Agent({ connections, connectTimeout: Math.min(timeoutMs, 5_000) });
   }
@@ -31,7 +32,7 @@ export class BankClient {
     const response = await request(new URL("/v1/charges", this.baseUrl), {
       method: "POST",
       dispatcher: this.agent,
-      headers: { "content-type": "application/json", "idempotency-key": chargeIdempotencyKey(paymentId) },
+      headers: { "content-type": "application/json", "idempotency-key": this.keyFor(paymentId) },
       body: JSON.stringify(charge),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,

@@ -14,4 +14,6 @@ export interface PipelineDeps {
   notifyPolicy: RetryPolicy;
   /** A payment still open this long after acceptance is dead-lettered as `deadline_exceeded`. */
   deadlineMs: number;
+  /** A job that starts on a payment untouched this long marks it as being worked on (see the sweeper). */
+  touchAfterMs: number;
 }

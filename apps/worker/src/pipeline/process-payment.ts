@@ -6,6 +6,7 @@ import {
   settleDeclined,
   settleSucceeded,
   toStepFailure,
+  touchPayment,
   type AttemptContext,
   type Payment,
   type PaymentJobData,
@@ -39,6 +40,7 @@ export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, 
     }
     const attempt: AttemptContext = { run: payment.run, attempt: job.attemptsMade + 1, startedAt: new Date() };
     if (Date.now() - payment.createdAt.getTime() > deps.deadlineMs) return expire(deps, payment);
+    if (Date.now() - payment.updatedAt.getTime() > deps.touchAfterMs) await touchPayment(deps.pool, payment.id);
 
     let result: StepsResult;
     try {

@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import { deadLetterPayment, enqueuePayment, resumeStep, type RecoveryPoint } from "@payq/shared";
 import { LIVE_JOB_STATES, SWEEP_BATCH, type SweeperDeps } from "./sweeper-deps.ts";
 
-interface OpenPayment {
+export interface OpenPayment {
   id: string;
   run: number;
   recovery_point: RecoveryPoint;
@@ -25,11 +25,12 @@ export async function sweepOpenPayments(deps: SweeperDeps, after: string | null)
       ORDER BY id LIMIT $3`,
     [deps.staleAfterMs / 1000, after, SWEEP_BATCH],
   );
-  await Promise.all(rows.map((payment) => repair(deps, payment)));
+  await Promise.all(rows.map((payment) => deps.repairOpenPayment(deps, payment)));
   return rows.length === SWEEP_BATCH ? (rows.at(-1)?.id ?? null) : null;
 }
 
-async function repair(deps: SweeperDeps, payment: OpenPayment): Promise<void> {
+/** Leaves a live job alone; dead-letters a failed one; queues a fresh job where there is none. */
+export async function repairOpenPayment(deps: SweeperDeps, payment: OpenPayment): Promise<void> {
   const job = (await deps.queues.payments.getJob(payment.id)) as Job | undefined;
   const state = job ? await job.getState() : "missing";
   if (LIVE_JOB_STATES.has(state)) return;

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "@payq/runtime";
 import type { PayqQueues, Pool, RetryPolicy } from "@payq/shared";
 import type { WorkerMetrics } from "../metrics.ts";
+import type { WorkerSeams } from "../seams.ts";
 
 export interface SweeperDeps {
   pool: Pool;
@@ -13,6 +14,7 @@ export interface SweeperDeps {
   notifyPolicy: RetryPolicy;
   /** Work untouched this long is checked; anything younger may still be in flight and is left alone. */
   staleAfterMs: number;
+  repairOpenPayment: WorkerSeams["repairOpenPayment"];
 }
 
 /** Rows a sweep looks at per pass: bounded, so a backlog is worked through over several passes. */

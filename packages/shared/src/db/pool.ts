@@ -35,7 +35,10 @@ export function createPool(options: PoolOptions): Pool {
     connectionTimeoutMillis: 10_000,
     types,
   });
-  // An idle client that loses its server emits here; without a listener the process would crash.
+  // A client that loses its server emits "error": an idle one through the pool, a checked-out one on
+  // itself (Postgres restarted mid-transaction). Without a listener either would crash the process; the
+  // query in hand fails on its own, and the pool drops the dead client.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }

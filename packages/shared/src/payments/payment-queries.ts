@@ -6,6 +6,11 @@ export async function findPayment(db: Queryable, id: string): Promise<Payment | 
   return rows[0] ? paymentFromRow(rows[0]) : null;
 }
 
+/** Marks an open payment as being worked on now, so the sweeper leaves it alone for a while. */
+export async function touchPayment(db: Queryable, id: string): Promise<void> {
+  await db.query("UPDATE payments SET updated_at = now() WHERE id = $1 AND status = 'accepted'", [id]);
+}
+
 /** A merchant sees only its own payments: another merchant's id reads as "not found". */
 export async function findMerchantPayment(db: Queryable, merchantId: string, id: string): Promise<Payment | null> {
   const { rows } = await db.query<PaymentRow>("SELECT * FROM payments WHERE id = $1 AND merchant_id = $2", [

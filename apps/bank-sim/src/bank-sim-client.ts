@@ -1,5 +1,6 @@
-import type { FaultsUpdate } from "@payq/bank-sim";
+import type { FaultsUpdate } from "./faults.ts";
 import type { StatementEntry } from "@payq/shared";
+import type { LoggedRequest } from "./request-log.ts";
 
 export interface BankStats {
   requests: number;
@@ -23,7 +24,7 @@ export interface Delivery {
   verified: boolean | null;
 }
 
-/** The bank simulator's control and reporting API, over real HTTP. */
+/** A client of the bank simulator's control and reporting API, for tests, the demo and chaos runs. */
 export class BankApi {
   constructor(readonly baseUrl: string) {}
 
@@ -55,9 +56,9 @@ export class BankApi {
   }
 
   /** Charge requests as they arrived at the bank, between two of its clock readings. */
-  async requests(from = 0, until?: number): Promise<{ at: number; idempotencyKey: string | null; repeat: boolean }[]> {
+  async requests(from = 0, until?: number): Promise<LoggedRequest[]> {
     const query = `from=${from}${until === undefined ? "" : `&until=${until}`}`;
-    return ((await (await fetch(`${this.baseUrl}/v1/requests?${query}`)).json()) as { requests: { at: number; idempotencyKey: string | null; repeat: boolean }[] }).requests;
+    return ((await (await fetch(`${this.baseUrl}/v1/requests?${query}`)).json()) as { requests: LoggedRequest[] }).requests;
   }
 
   async statement(): Promise<StatementEntry[]> {
