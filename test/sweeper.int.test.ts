@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterJobId, markDeadLettered, QUEUE_NAMES, type DeadLetter } from "@payq/shared";
+import { concurrentCharges } from "@payq/chaos";
 import { startRedisServer, waitFor, type TestRedisServer } from "@payq/testing";
 import { deadLetterQueueDepth } from "./support/dead-letters.ts";
 import { paymentBody } from "./support/payments-api.ts";
@@ -112,5 +113,37 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
       const { rows } = await stack.db.pool.query("SELECT 1 FROM idempotency_keys WHERE key = 'reap-me'");
       return rows.length === 0;
     }, { timeoutMs: 10_000 });
+  });
+});
+
+describe("the sweeper and a charge in flight", () => {
+  let redisServer: TestRedisServer;
+  let stack: Stack;
+  beforeAll(async () => {
+    redisServer = await startRedisServer();
+    stack = await Stack.start({ redisUrl: redisServer.url, worker: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await redisServer?.stop();
+  });
+
+  it("never re-queues a payment beside its own charge, even when Redis lost the job mid-charge", async () => {
+    const { body } = await stack.api.create(paymentBody(7));
+    const id = body.id as string;
+    // The job starts on a payment untouched for an hour (it waited out an outage, say)…
+    await stack.db.pool.query("UPDATE payments SET updated_at = now() - interval '1 hour' WHERE id = $1", [id]);
+    await stack.bankApi.setFaults({ latencyMs: 1_500 });
+    const since = Date.now();
+    await stack.startWorker();
+    await waitFor(async () => (await stack.bankApi.requests(since)).length === 1);
+    // …and Redis loses everything while the bank is still working on the charge. The sweeper (every
+    // 500 ms, for payments 2 s stale) must not put a second job beside the one still charging.
+    await stack.redis.flushall();
+    await stack.becomes(id, "succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const requests = await stack.bankApi.requests(since);
+    expect(concurrentCharges(requests)).toBe(0);
+    expect(requests).toHaveLength(1);
   });
 });

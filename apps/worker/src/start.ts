@@ -61,7 +61,14 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
       maxStalledCount: env.MAX_STALLED_COUNT,
     },
     {
-      ...{ pool, queues, bank, breakers, logger, metrics, retryPolicy, notifyPolicy },
+      pool,
+      queues,
+      bank,
+      breakers,
+      logger,
+      metrics,
+      retryPolicy,
+      notifyPolicy,
       deadlineMs: env.PAYMENT_DEADLINE_MS,
       // The sweeper re-queues open payments untouched for SWEEP_STALE_AFTER_MS that have no job; a job
       // that starts on an older payment marks it first, so a sweep never duplicates a charge in flight.

@@ -1,3 +1,3 @@
-// The chaos harness's report types, for the test that runs it.
-export type { Verdict, Violation } from "./checker.ts";
+// The chaos harness's report types and checks, for the tests.
+export { concurrentCharges, type Verdict, type Violation } from "./checker.ts";
 export type { ScenarioResult } from "./run.ts";

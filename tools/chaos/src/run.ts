@@ -29,7 +29,7 @@ export interface ScenarioResult {
   /** Workers that refused to start while a dependency was down, and were started again. */
   restarts: number;
   faults: FaultEvent[];
-  /** From the last heal (or the last send, if later) until no payment was open; null if it never was. */
+  /** From the last heal (or the client's last answer, if later) until no payment was open; null if never. */
   recoveryMs: number | null;
   expectedRecoveryMs: number;
   /** Payments settled per second while faults were active. */
@@ -69,7 +69,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     error: null,
   };
   try {
-    const [sent] = await Promise.all([
+    const [[sent, loadEndedAt]] = await Promise.all([
       runWorkload({
         producerUrl: stack.producerUrl,
         apiKey: CHAOS_MERCHANT.key,
@@ -79,11 +79,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         copies: scenario.copies,
         random: options.random,
         signal: options.signal,
-      }),
+      }).then((sent) => [sent, Date.now()] as const),
       scenario.faults({ stack, durationMs: options.durationMs, random: options.random, signal: options.signal, record: (e) => faults.push(e) }),
     ]);
     const window = faultWindow(faults, sent);
-    const calmFrom = Math.max(window.until, ...sent.map((s) => s.sentAt + s.latencyMs));
+    const calmFrom = Math.max(window.until, loadEndedAt);
     const redis = createRedis(stack.redis.url, "blocking");
     const queues = createQueues(redis, stack.env.QUEUE_PREFIX!);
     try {

@@ -166,8 +166,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "bank-ambiguous",
     description: "20% of charges are captured, then the answer is lost",
     copies: 1,
-    expectedRecoveryMs: MAX_RETRY_DELAY_MS * 2,
-    expectation: "ambiguous charges retry under the same key after backoff and find the capture",
+    expectedRecoveryMs: MAX_RETRY_DELAY_MS * 3,
+    expectation: "lost answers retry under the same key and find the capture; one unlucky several times in a row waits out several backoffs, paced by the retry budget",
     faults: bankAmbiguous,
   },
   {

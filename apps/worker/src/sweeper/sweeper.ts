@@ -10,8 +10,14 @@ const RELEASE_LOCK = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis
 
 /** Every this many passes, the DLQ is compared entry by entry even when the counts agree. */
 const FULL_DLQ_CHECK_EVERY = 12;
-/** Outlives any pass, so a process that dies mid-pass blocks the others only this long. */
-const LOCK_TTL_MS = 60_000;
+/** Extends the lock only if this process still holds it. */
+const EXTEND_LOCK = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`;
+/**
+ * Short, and renewed while a pass runs: a process killed mid-pass holds up the fleet's sweeps for at
+ * most this long (found by the chaos harness: with a minute-long lock, one SIGKILL stopped all repair
+ * for up to a minute).
+ */
+const LOCK_TTL_MS = 5_000;
 
 export interface Sweeper {
   /** Runs one pass now (if this process holds the fleet's sweep lock). */
@@ -36,9 +42,13 @@ export function startSweeper(deps: SweeperDeps, intervalMs: number): Sweeper {
     const acquired = await deps.redis.set(lockKey, owner, "PX", LOCK_TTL_MS, "NX");
     if (acquired !== "OK") return false;
     passes += 1;
+    const renew = setInterval(() => {
+      deps.redis.eval(EXTEND_LOCK, 1, lockKey, owner, LOCK_TTL_MS).catch(() => undefined);
+    }, LOCK_TTL_MS / 3);
     try {
       await runTasks();
     } finally {
+      clearInterval(renew);
       await deps.redis.eval(RELEASE_LOCK, 1, lockKey, owner);
     }
     return true;

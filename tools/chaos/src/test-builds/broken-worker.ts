@@ -15,7 +15,7 @@ const BROKEN: Record<string, Partial<WorkerSeams>> = {
   "sweeper-requeues-live": {
     repairOpenPayment: async (deps, payment) => {
       const data = { paymentId: payment.id, run: payment.run };
-      await deps.queues.payments.add("payment", data, pipelineJobOptions(`${payment.id}:${randomUUID()}`, deps.retryPolicy));
+      await deps.queues.payments.add("payment", data, pipelineJobOptions(`${payment.id}-${randomUUID()}`, deps.retryPolicy));
     },
   },
 };
