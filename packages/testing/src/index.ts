@@ -4,5 +4,6 @@ export { createTestDatabase, prepareTestDatabases, TEST_PG_ADMIN_URL, type TestD
 export { freePort } from "./ports.ts";
 export { startPostgresServer, type TestPostgresServer } from "./postgres-server.ts";
 export { startRedisServer, type TestRedisServer } from "./redis-server.ts";
+export { SystemStack, SYSTEM_MERCHANT, type SystemSettings } from "./system.ts";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export { waitFor } from "./wait-for.ts";

@@ -2,7 +2,7 @@ import { closeQueues, createQueues, createRedis, type PayqQueues, type Pool } fr
 import { spawnApp } from "@payq/testing";
 import { check, deadLetterDisagreements, violationsOf, type Verdict, type Violation } from "./checker.ts";
 import type { FaultEvent, Scenario } from "./scenarios.ts";
-import { CHAOS_MERCHANT, ChaosStack } from "./stack.ts";
+import { CHAOS_MERCHANT, startChaosStack, type ChaosStack } from "./stack.ts";
 import { runWorkload, sleep, type Sent } from "./workload.ts";
 
 export interface RunOptions {
@@ -49,7 +49,7 @@ export interface ScenarioResult {
 /** One scenario on a fresh stack: workload + faults, quiet, heal, DLQ replay, then the checker. */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const began = Date.now();
-  const stack = await ChaosStack.start({ workers: options.workers, env: options.env, workerMain: options.workerMain });
+  const stack = await startChaosStack({ workers: options.workers, env: options.env, workerMain: options.workerMain });
   const faults: FaultEvent[] = [];
   const result: ScenarioResult = {
     scenario: scenario.name,

@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import type { Redis } from "ioredis";
+import type { Pool } from "@payq/shared";
+
+/** Linux reports process CPU time in clock ticks of 10 ms (CLK_TCK = 100 on every Debian kernel). */
+const TICK_MS = 10;
+
+export interface UsageSample {
+  cpuMs: Record<string, number>;
+  redisCpuMs: number;
+  redisCommands: number;
+  pgWriteTransactions: number;
+}
+
+/** CPU time of a live process, user + system. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What a run cost, read from the outside: CPU of each group of processes (from /proc), Redis CPU and
+ * commands (INFO), and Postgres write transactions (transaction ids handed out; each probe takes one).
+ */
+export async function sampleUsage(groups: Record<string, number[]>, redis: Redis, pool: Pool): Promise<UsageSample> {
+  const cpuMs = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + processCpuMs(pid), 0)]));
+  const [cpu, stats] = [await redis.info("cpu"), await redis.info("commandstats")];
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(cpu)?.[1] ?? 0);
+  const redisCommands = [...stats.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const { rows } = await pool.query<{ xid: string }>("SELECT pg_current_xact_id()::text AS xid");
+  return {
+    cpuMs,
+    redisCpuMs: (field("used_cpu_sys") + field("used_cpu_user")) * 1000,
+    redisCommands,
+    pgWriteTransactions: Number(rows[0]?.xid ?? 0),
+  };
+}
+
+export interface PerItemCost {
+  /** CPU µs per item, by process group. */
+  cpuUs: Record<string, number>;
+  redisCpuUs: number;
+  redisCommands: number;
+  pgWriteTransactions: number;
+}
+
+export function costPerItem(before: UsageSample, after: UsageSample, items: number): PerItemCost {
+  const per = (value: number) => Math.round((value / items) * 100) / 100;
+  return {
+    cpuUs: Object.fromEntries(Object.keys(after.cpuMs).map((name) => [name, Math.round(((after.cpuMs[name]! - (before.cpuMs[name] ?? 0)) * 1000) / items)])),
+    redisCpuUs: Math.round(((after.redisCpuMs - before.redisCpuMs) * 1000) / items),
+    // The two INFO calls and the probe transaction of a sample are not the system's own work.
+    redisCommands: per(after.redisCommands - before.redisCommands - 2),
+    pgWriteTransactions: per(after.pgWriteTransactions - before.pgWriteTransactions - 1),
+  };
+}
+
+export function percentiles(values: number[]): { p50: number; p95: number; p99: number } | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
