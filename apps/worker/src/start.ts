@@ -39,8 +39,11 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
   const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY, parts.chargeKey);
   // Breaker calls sit on every payment's path: their own fail-fast connection bounds how long a dead
   // Redis can stall one, and BREAKER_STORE_FAILURE_MODE decides what happens then.
+  // Many jobs call the breakers at once: auto-pipelining sends a tick's calls in one write. (Not for
+  // BullMQ's own connections, where it is known to misbehave.)
   const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", {
     commandTimeout: env.BREAKER_STORE_TIMEOUT_MS,
+    enableAutoPipelining: true,
   });
   breakerRedis.on("error", () => undefined);
   await waitForRedis(breakerRedis).catch(() =>

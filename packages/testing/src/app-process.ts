@@ -26,14 +26,14 @@ export function appMain(app: AppName): string {
 
 /**
  * Starts an app in a process of its own, as `pnpm --filter` would: its real entry point, or `main` (a
- * test build of it), with `args`. Keeps at most the last `keepOutput` characters it wrote.
+ * test build of it), with `args` (and `nodeArgs` for node itself, e.g. `--cpu-prof`). Keeps at most the last `keepOutput` characters it wrote.
  */
 export function spawnApp(
   app: AppName,
   env: Record<string, string>,
-  options: { main?: string; args?: string[]; keepOutput?: number } = {},
+  options: { main?: string; args?: string[]; nodeArgs?: string[]; keepOutput?: number } = {},
 ): AppProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", options.main ?? appMain(app), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.main ?? appMain(app), ...(options.args ?? [])], {
     env: { PATH: process.env.PATH, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, readdirSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,8 @@ export interface TestPostgresServer {
   /** An immediate-mode shutdown (SIGQUIT): no checkpoint, crash recovery on the next start. */
   crash(): Promise<void>;
   start(): Promise<void>;
+  /** The postmaster and its backends, for CPU accounting. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,21 @@ function ownedByPostgres(dir: string): void {
   const uid = Number(spawnSync("id", ["-u", "postgres"]).stdout.toString().trim());
   const gid = Number(spawnSync("id", ["-g", "postgres"]).stdout.toString().trim());
   chownSync(dir, uid, gid);
+}
+
+/** Processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /**
@@ -95,6 +112,7 @@ export async function startPostgresServer(): Promise<TestPostgresServer> {
     adminUrl,
     urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     crash: () => signal("SIGQUIT"),
+    pids: () => (child?.pid === undefined ? [] : [child.pid, ...childrenOf(child.pid)]),
     start,
     stop: async () => {
       await signal("SIGINT");

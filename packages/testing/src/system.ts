@@ -17,6 +17,8 @@ export interface SystemSettings {
   env?: Record<string, string>;
   /** Each worker reaches Redis through a TCP proxy of its own, so a partition can cut one off. */
   proxies?: boolean;
+  /** Arguments for node in every app process, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
   /** A test build of the worker's entry point, to prove the checker catches it. */
   workerMain?: string;
 }
@@ -52,6 +54,7 @@ export class SystemStack {
     private readonly slots: WorkerSlot[],
     readonly env: Record<string, string>,
     private readonly workerMain: string | undefined,
+    private readonly nodeArgs: string[] | undefined,
   ) {}
 
   static async start(settings: SystemSettings): Promise<SystemStack> {
@@ -75,9 +78,9 @@ export class SystemStack {
         BANK_URL: `http://127.0.0.1:${bankPort}`,
         PAYQ_API_KEYS: `${SYSTEM_MERCHANT.id}:${SYSTEM_MERCHANT.key}`,
       };
-      const bankProcess = spawnApp("bank-sim", { ...env, BANK_SIM_PORT: String(bankPort) }, { keepOutput: 20_000 });
+      const bankProcess = spawnApp("bank-sim", { ...env, BANK_SIM_PORT: String(bankPort) }, { keepOutput: 20_000, nodeArgs: settings.nodeArgs });
       started.push({ stop: () => stopProcess(bankProcess) });
-      const producer = spawnApp("producer", { ...env, PRODUCER_PORT: String(producerPort) }, { keepOutput: 20_000 });
+      const producer = spawnApp("producer", { ...env, PRODUCER_PORT: String(producerPort) }, { keepOutput: 20_000, nodeArgs: settings.nodeArgs });
       started.push({ stop: () => stopProcess(producer) });
       const slots: WorkerSlot[] = [];
       for (let i = 0; i < settings.workers; i += 1) {
@@ -87,7 +90,7 @@ export class SystemStack {
       }
       const stack = new SystemStack(
         redis, postgres, pool, new BankApi(env.BANK_URL), bankProcess,
-        `http://127.0.0.1:${producerPort}`, producer, slots, env, settings.workerMain,
+        `http://127.0.0.1:${producerPort}`, producer, slots, env, settings.workerMain, settings.nodeArgs,
       );
       started.push({ stop: () => stack.stopWorkers() });
       stack.watch("producer", producer, producerPort);
@@ -113,7 +116,7 @@ export class SystemStack {
     slot.process = spawnApp(
       "worker",
       { ...this.env, REDIS_URL: redisUrl, WORKER_PORT: String(slot.port) },
-      { main: this.workerMain, keepOutput: 20_000 },
+      { main: this.workerMain, keepOutput: 20_000, nodeArgs: this.nodeArgs },
     );
     this.watch(`worker ${i}`, slot.process, slot.port, () => !this.stopped && this.startWorker(i));
   }

@@ -21,6 +21,7 @@ const { values } = parseArgs({
     scaling: { type: "string" },
     "worker-counts": { type: "string" },
     out: { type: "string", default: ".data/bench" },
+    profile: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -32,7 +33,9 @@ const WORKER_CONCURRENCY = 50;
 
 /** One stack for the whole run: raw BullMQ and payq share its Redis, the machine and the moment. */
 async function withBench<T>(workers: number, work: (bench: Bench) => Promise<T>): Promise<T> {
-  const stack = await SystemStack.start({ workers, env: { LOG_LEVEL: "warn", WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) } });
+  // --profile DIR: every app writes a V8 CPU profile there when it stops (pnpm bench:profile DIR reads them).
+  const nodeArgs = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values.profile)}`] : [];
+  const stack = await SystemStack.start({ workers, env: { LOG_LEVEL: "warn", WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) }, nodeArgs });
   const redis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
   const raw = await RawBullmq.start(redis, stack.redis.url, workers, WORKER_CONCURRENCY);
   const payq = new PayqBench(stack, redis, inFlight);

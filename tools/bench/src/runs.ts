@@ -45,12 +45,13 @@ async function measured(kind: Kind, count: number, bench: Bench, groups: () => R
 
 const payqGroups = (bench: Bench) => () => {
   const pids = bench.stack.pids();
-  return { producer: pids.producer, workers: pids.workers, bank: pids.bank, driver: driver() };
+  return { producer: pids.producer, workers: pids.workers, bank: pids.bank, postgres: bench.stack.postgres.pids(), driver: driver() };
 };
 
 export async function runRaw(bench: Bench, count: number, options: { inFlight: number; rate?: number }): Promise<RunResult> {
   await bench.raw.clear();
-  return measured("A raw BullMQ", count, bench, () => ({ workers: bench.raw.pids(), driver: driver() }), () => bench.raw.run(count, options));
+  const groups = () => ({ workers: bench.raw.pids(), postgres: bench.stack.postgres.pids(), driver: driver() });
+  return measured("A raw BullMQ", count, bench, groups, () => bench.raw.run(count, options));
 }
 
 export async function runEndToEnd(bench: Bench, count: number, options: { inFlight: number; rate?: number }): Promise<RunResult> {

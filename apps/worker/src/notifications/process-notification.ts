@@ -67,10 +67,11 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
     } finally {
       await deps.breakers.record(gate.ticket, { failed });
     }
-    await deps.pool.query(
-      "UPDATE payments SET notification_status = 'delivered' WHERE id = $1 AND notification_status = 'pending'",
-      [payment.id],
-    );
+    await deps.pool.query({
+      name: "payq-notification-delivered",
+      text: "UPDATE payments SET notification_status = 'delivered' WHERE id = $1 AND notification_status = 'pending'",
+      values: [payment.id],
+    });
     deps.metrics.notifications.inc({ outcome: "delivered" });
   };
 }

@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
 import type { Pool } from "../db/pool.ts";
-import { withTransaction } from "../db/transaction.ts";
 import type { CreatePaymentInput } from "../payments/create-payment.ts";
 import { paymentFromRow, type Payment, type PaymentRow } from "../payments/payment.ts";
 
@@ -39,71 +38,52 @@ export async function acceptPayment(
   request: AcceptPaymentRequest,
   render: (payment: Payment) => StoredResponse,
 ): Promise<AcceptPaymentResult> {
-  return withTransaction(pool, async (client) => {
-    const lock = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0)) AS locked",
-      [request.merchantId, request.idempotencyKey],
-    );
-    if (!lock.rows[0]?.locked) return { kind: "in_use" };
-
-    const existing = await client.query<{
-      fingerprint: string;
-      payment_id: string;
-      response_status: number;
-      response_body: unknown;
-    }>(
-      `SELECT fingerprint, payment_id, response_status, response_body FROM idempotency_keys
-        WHERE merchant_id = $1 AND key = $2 AND expires_at > now()`,
-      [request.merchantId, request.idempotencyKey],
-    );
-    const record = existing.rows[0];
-    if (record) {
-      if (record.fingerprint !== request.fingerprint) return { kind: "key_reused" };
+  const payment = newPayment(request);
+  const response = render(payment);
+  // One round trip: the lock, the lookup and the inserts run in the database (migration 0003).
+  const { rows } = await pool.query<{
+    outcome: "created" | "replayed" | "in_use" | "key_reused";
+    out_payment_id: string | null;
+    out_response_status: number | null;
+    out_response_body: unknown;
+  }>({
+    name: "payq-accept-payment",
+    text: "SELECT * FROM accept_payment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    values: [
+    payment.id,
+    payment.merchantId,
+    payment.amount,
+    payment.currency,
+    payment.source,
+    payment.description,
+    payment.callbackUrl,
+    payment.metadata,
+    payment.notificationStatus,
+    payment.createdAt,
+    request.idempotencyKey,
+    request.fingerprint,
+    response.status,
+    JSON.stringify(response.body),
+      request.keyTtlMs / 1000,
+    ],
+  });
+  const row = rows[0];
+  switch (row?.outcome) {
+    case "created":
+      return { kind: "created", payment, response };
+    case "replayed":
       return {
         kind: "replayed",
-        paymentId: record.payment_id,
-        response: { status: record.response_status, body: record.response_body },
+        paymentId: row.out_payment_id!,
+        response: { status: row.out_response_status!, body: row.out_response_body },
       };
-    }
-
-    const payment = newPayment(request);
-    const response = render(payment);
-    const inserted = await client.query(
-      `WITH payment AS (
-         INSERT INTO payments (id, merchant_id, amount, currency, source, description, callback_url, metadata,
-                               notification_status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-         RETURNING id)
-       INSERT INTO idempotency_keys (merchant_id, key, fingerprint, payment_id, response_status, response_body,
-                                     created_at, expires_at)
-       SELECT $2, $11, $12, payment.id, $13, $14, $10, $10::timestamptz + make_interval(secs => $15) FROM payment
-       ON CONFLICT (merchant_id, key) DO UPDATE
-          SET fingerprint = EXCLUDED.fingerprint, payment_id = EXCLUDED.payment_id,
-              response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
-              created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-        WHERE idempotency_keys.expires_at <= now()`,
-      [
-        payment.id,
-        payment.merchantId,
-        payment.amount,
-        payment.currency,
-        payment.source,
-        payment.description,
-        payment.callbackUrl,
-        payment.metadata,
-        payment.notificationStatus,
-        payment.createdAt,
-        request.idempotencyKey,
-        request.fingerprint,
-        response.status,
-        JSON.stringify(response.body),
-        request.keyTtlMs / 1000,
-      ],
-    );
-    // Under the advisory lock only an expired record can be in the way, and the upsert replaces it.
-    if (inserted.rowCount !== 1) throw new Error("idempotency key record was not written");
-    return { kind: "created", payment, response };
-  });
+    case "in_use":
+      return { kind: "in_use" };
+    case "key_reused":
+      return { kind: "key_reused" };
+    default:
+      throw new Error("accept_payment returned no outcome");
+  }
 }
 
 function newPayment(request: AcceptPaymentRequest): Payment {

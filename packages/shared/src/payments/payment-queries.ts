@@ -2,7 +2,7 @@ import type { Queryable } from "../db/transaction.ts";
 import { paymentFromRow, type Payment, type PaymentRow, type PaymentStatus } from "./payment.ts";
 
 export async function findPayment(db: Queryable, id: string): Promise<Payment | null> {
-  const { rows } = await db.query<PaymentRow>("SELECT * FROM payments WHERE id = $1", [id]);
+  const { rows } = await db.query<PaymentRow>({ name: "payq-find-payment", text: "SELECT * FROM payments WHERE id = $1", values: [id] });
   return rows[0] ? paymentFromRow(rows[0]) : null;
 }
 
