@@ -81,7 +81,7 @@ export async function acceptPayment(
       return { kind: "in_use" };
     case "key_reused":
       return { kind: "key_reused" };
-    default:
+    case undefined:
       throw new Error("accept_payment returned no outcome");
   }
 }
