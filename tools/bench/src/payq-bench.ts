@@ -26,20 +26,27 @@ export class PayqBench {
     this.queues = createQueues(redis, stack.env.QUEUE_PREFIX!);
   }
 
+  /** One payment, retried under its key on a dropped connection or a 5xx, as a careful client does. */
   private async post(i: number): Promise<void> {
-    const response = await this.http.request({
-      path: "/v1/payments",
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${SYSTEM_MERCHANT.key}`,
-        "idempotency-key": `bench-${i}-${randomUUID()}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ amount: 1000 + (i % 9000), currency: "USD", source: "tok_visa", callbackUrl: `${this.stack.env.BANK_URL}/webhooks/bench` }),
-    });
-    await response.body.dump();
-    if (response.statusCode !== 202) throw new Error(`POST /v1/payments answered ${response.statusCode}`);
+    const key = `bench-${i}-${randomUUID()}`;
+    const body = JSON.stringify({ amount: 1000 + (i % 9000), currency: "USD", source: "tok_visa", callbackUrl: `${this.stack.env.BANK_URL}/webhooks/bench` });
+    for (let attempt = 1; ; attempt += 1) {
+      const status = await this.http
+        .request({
+          path: "/v1/payments",
+          method: "POST",
+          headers: { authorization: `Bearer ${SYSTEM_MERCHANT.key}`, "idempotency-key": key, "content-type": "application/json" },
+          body,
+        })
+        .then(async (response) => (await response.body.dump(), response.statusCode), () => 0);
+      if (status === 202 || status === 200) return;
+      if (attempt === 5 || (status >= 400 && status < 500 && status !== 409)) throw new Error(`POST /v1/payments answered ${status}`);
+      this.retries += 1;
+    }
   }
+
+  /** Requests the client had to send again (dropped connections, 5xx, 409). */
+  retries = 0;
 
   /** B: POST → producer → worker → bank → ledger → settled, `count` payments. */
   async endToEnd(count: number, options: { inFlight: number; rate?: number }): Promise<RunTimes> {

@@ -6,7 +6,8 @@ import type { Pool } from "@payq/shared";
 const TICK_MS = 10;
 
 export interface UsageSample {
-  cpuMs: Record<string, number>;
+  /** CPU so far of each live process, by group and PID. */
+  cpuMs: Record<string, Record<number, number>>;
   redisCpuMs: number;
   redisCommands: number;
   pgWriteTransactions: number;
@@ -28,7 +29,9 @@ function processCpuMs(pid: number): number {
  * commands (INFO), and Postgres write transactions (transaction ids handed out; each probe takes one).
  */
 export async function sampleUsage(groups: Record<string, number[]>, redis: Redis, pool: Pool): Promise<UsageSample> {
-  const cpuMs = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + processCpuMs(pid), 0)]));
+  const cpuMs = Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [name, Object.fromEntries(pids.map((pid) => [pid, processCpuMs(pid)]))]),
+  );
   const [cpu, stats] = [await redis.info("cpu"), await redis.info("commandstats")];
   const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(cpu)?.[1] ?? 0);
   const redisCommands = [...stats.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
@@ -49,10 +52,20 @@ export interface PerItemCost {
   pgWriteTransactions: number;
 }
 
+/**
+ * CPU between two samples, process by process: one that started in between counts from zero; one that
+ * ended in between (a Postgres backend the pool closed) is lost, a small undercount, never a negative.
+ */
+function cpuBetween(before: Record<number, number> = {}, after: Record<number, number>): number {
+  return Object.entries(after).reduce((sum, [pid, ms]) => sum + ms - (before[Number(pid)] ?? 0), 0);
+}
+
 export function costPerItem(before: UsageSample, after: UsageSample, items: number): PerItemCost {
   const per = (value: number) => Math.round((value / items) * 100) / 100;
   return {
-    cpuUs: Object.fromEntries(Object.keys(after.cpuMs).map((name) => [name, Math.round(((after.cpuMs[name]! - (before.cpuMs[name] ?? 0)) * 1000) / items)])),
+    cpuUs: Object.fromEntries(
+      Object.entries(after.cpuMs).map(([name, pids]) => [name, Math.round((cpuBetween(before.cpuMs[name], pids) * 1000) / items)]),
+    ),
     redisCpuUs: Math.round(((after.redisCpuMs - before.redisCpuMs) * 1000) / items),
     // The two INFO calls and the probe transaction of a sample are not the system's own work.
     redisCommands: per(after.redisCommands - before.redisCommands - 2),
