@@ -5,6 +5,22 @@ import { createPool, loadMigrations, migrate, type Pool } from "@payq/shared";
 /** The server tests create their databases on: the shared Postgres unless told otherwise. */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TEST_DB_PREFIX = "payq_test_";
+const RUN_ENV = "PAYQ_TEST_RUN_PID";
+
+/**
+ * The test run a database belongs to: the pid of the `vitest run` that made it. Test files run in
+ * forks of that process, which inherit the variable its global setup sets.
+ */
+const testRun = (): number => Number(process.env[RUN_ENV] ?? process.ppid);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 function urlFor(database: string, adminUrl = TEST_PG_ADMIN_URL): string {
   const url = new URL(adminUrl);
@@ -29,16 +45,23 @@ export async function templateDatabaseName(): Promise<string> {
   return `payq_template_${hash.digest("hex").slice(0, 12)}`;
 }
 
-/** Builds the template once per schema (global setup), and drops databases earlier runs left behind. */
+/**
+ * Builds the template once per schema (global setup), and drops databases that runs which have ended
+ * left behind. A run still going, in another checkout say, keeps its databases, and while any run is
+ * going the old templates stay too: it may be copying one.
+ */
 export async function prepareTestDatabases(): Promise<void> {
+  process.env[RUN_ENV] = String(process.pid);
   const template = await templateDatabaseName();
   await migrate(urlFor(template));
   await admin(async (client) => {
-    const stale = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE $1 OR (datname LIKE 'payq_template_%' AND datname <> $2)",
-      [`${TEST_DB_PREFIX}%`, template],
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'payq\\_%'");
+    const owner = (name: string) => Number(/^payq_test_(\d+)_/.exec(name)?.[1]);
+    const live = rows.filter(({ datname }) => datname.startsWith(TEST_DB_PREFIX) && isAlive(owner(datname)) && owner(datname) !== process.pid);
+    const stale = rows.filter(({ datname }) =>
+      datname.startsWith(TEST_DB_PREFIX) ? !live.some((l) => l.datname === datname) : datname.startsWith("payq_template_") && datname !== template && live.length === 0,
     );
-    for (const { datname } of stale.rows) {
+    for (const { datname } of stale) {
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }
   });
@@ -52,7 +75,7 @@ export interface TestDatabase {
 
 /** A fresh, migrated database of its own, copied from the template in milliseconds. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString("hex")}`;
+  const name = `${TEST_DB_PREFIX}${testRun()}_${randomBytes(6).toString("hex")}`;
   const template = await templateDatabaseName();
   // Two copies of one template cannot start at the same instant (55006 object_in_use): take turns.
   for (let attempt = 1; ; attempt += 1) {
