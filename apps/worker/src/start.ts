@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningApp,
 } from "@payq/runtime";
-import { closeQueues, createQueues, createRedis, waitForRedis } from "@payq/shared";
+import { closeQueues, createQueues, createRedis, PaymentBatches, waitForRedis } from "@payq/shared";
 import { BankClient } from "./bank/bank-client.ts";
 import { createBreakers } from "./breakers.ts";
 import type { WorkerEnv } from "./env.ts";
@@ -35,6 +35,8 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
     throw error;
   });
   const queues = createQueues(redis, env.QUEUE_PREFIX);
+  // Concurrent jobs share round trips and commits; half the pool stays free for everything else.
+  const store = new PaymentBatches(pool, { maxBatch: 100, maxInFlight: Math.max(1, Math.floor(env.PG_POOL_SIZE / 6)) });
   const metrics = createWorkerMetrics(queues);
   const bank = new BankClient(env.BANK_URL, env.BANK_TIMEOUT_MS, env.WORKER_CONCURRENCY, parts.chargeKey);
   // Breaker calls sit on every payment's path: their own fail-fast connection bounds how long a dead
@@ -65,6 +67,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
     },
     {
       pool,
+      store,
       queues,
       bank,
       breakers,
@@ -77,7 +80,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
       // that starts on an older payment marks it first, so a sweep never duplicates a charge in flight.
       touchAfterMs: env.SWEEP_STALE_AFTER_MS / 2,
     },
-    { pool, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    { pool, store, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
   );
   const sweeper = startSweeper(
     { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS, repairOpenPayment: parts.repairOpenPayment },

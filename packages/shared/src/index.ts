@@ -42,6 +42,7 @@ export {
 export { depositToken, withdrawToken, type Withdrawal } from "./breaker/retry-budget.ts";
 export { ensureDatabase, loadMigrations, migrate } from "./db/migrate.ts";
 export { createPool, type Pool, type PoolClient } from "./db/pool.ts";
+export { Batcher, type BatcherOptions } from "./db/batcher.ts";
 export { withTransaction, type Queryable } from "./db/transaction.ts";
 export {
   deadLetterJobId,
@@ -109,7 +110,6 @@ export {
   recordCapture,
   recordFailedAttempt,
   settleDeclined,
-  settleSucceeded,
   type AttemptContext,
 } from "./payments/payment-outcomes.ts";
 export {
@@ -120,6 +120,7 @@ export {
   listMerchantPayments,
   type PaymentPage,
 } from "./payments/payment-queries.ts";
+export { findPayments, markNotificationsDelivered, PaymentBatches, settleCapturedMany, type CapturedPayment } from "./payments/payment-batches.ts";
 export { paymentView, type PaymentView } from "./payments/payment-view.ts";
 export { canTransition } from "./payments/transitions.ts";
 export {

@@ -3,11 +3,11 @@ import { request } from "undici";
 import type { Logger } from "@payq/runtime";
 import {
   classifyFailure,
-  findPayment,
   SIGNATURE_HEADER,
   signWebhook,
   type FleetBreakers,
   type NotificationJobData,
+  type PaymentBatches,
   type PayqQueues,
   type Pool,
 } from "@payq/shared";
@@ -16,6 +16,7 @@ import { webhookEvent } from "./webhook-event.ts";
 
 export interface NotificationDeps {
   pool: Pool;
+  store: PaymentBatches;
   queues: PayqQueues;
   breakers: FleetBreakers;
   logger: Logger;
@@ -32,7 +33,7 @@ export interface NotificationDeps {
  */
 export function notificationProcessor(deps: NotificationDeps): Processor<NotificationJobData> {
   return async (job, token) => {
-    const payment = await findPayment(deps.pool, job.data.paymentId);
+    const payment = await deps.store.find(job.data.paymentId);
     if (!payment?.callbackUrl || payment.notificationStatus !== "pending") return;
     const body = JSON.stringify(webhookEvent(payment));
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -67,11 +68,7 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
     } finally {
       await deps.breakers.record(gate.ticket, { failed });
     }
-    await deps.pool.query({
-      name: "payq-notification-delivered",
-      text: "UPDATE payments SET notification_status = 'delivered' WHERE id = $1 AND notification_status = 'pending'",
-      values: [payment.id],
-    });
+    await deps.store.notificationDelivered(payment.id);
     deps.metrics.notifications.inc({ outcome: "delivered" });
   };
 }

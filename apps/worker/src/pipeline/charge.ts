@@ -1,4 +1,4 @@
-import { isStepFailure, recordCapture, type AttemptContext, type Gate, type Payment } from "@payq/shared";
+import { isStepFailure, type AttemptContext, type Gate, type Payment } from "@payq/shared";
 import type { ChargeOutcome } from "../bank/bank-client.ts";
 import type { PipelineDeps } from "./pipeline-deps.ts";
 
@@ -9,9 +9,10 @@ export const BANK_BREAKER = "bank";
 export type Held = Extract<Gate, { kind: "wait" }>;
 
 /**
- * Step 2. Asks the fleet's bank breaker, then charges under the payment's idempotency key and
- * checkpoints a capture, after which the payment is never charged again. A decline is an outcome, not
- * a failure; so is a bank that answers a malformed request with 4xx: the bank itself is healthy.
+ * Step 2. Asks the fleet's bank breaker, then charges under the payment's idempotency key, so a repeat
+ * after any failure finds the first capture instead of making a second. The capture is made durable by
+ * the ledger step (step 3). A decline is an outcome, not a failure; so is a bank that answers a
+ * malformed request with 4xx: the bank itself is healthy.
  */
 export async function chargeBank(
   deps: PipelineDeps,
@@ -33,7 +34,6 @@ export async function chargeBank(
       reference: payment.id,
     });
     failed = false;
-    if (outcome.kind === "captured") await recordCapture(deps.pool, payment.id, outcome.chargeId);
     return outcome;
   } catch (error) {
     failed = !isStepFailure(error) || error.errorClass !== "permanent";

@@ -1,10 +1,12 @@
 import type { Logger } from "@payq/runtime";
-import type { FleetBreakers, PayqQueues, Pool, RetryPolicy } from "@payq/shared";
+import type { FleetBreakers, PaymentBatches, PayqQueues, Pool, RetryPolicy } from "@payq/shared";
 import type { BankClient } from "../bank/bank-client.ts";
 import type { WorkerMetrics } from "../metrics.ts";
 
 export interface PipelineDeps {
   pool: Pool;
+  /** The hot statements, batched across this process's jobs. */
+  store: PaymentBatches;
   queues: PayqQueues;
   bank: BankClient;
   breakers: FleetBreakers;

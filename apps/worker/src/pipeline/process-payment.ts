@@ -1,10 +1,9 @@
 import { DelayedError, RateLimitError, type Job, type Processor } from "bullmq";
 import {
   deadLetterPayment,
-  findPayment,
   resumeStep,
   settleDeclined,
-  settleSucceeded,
+  StepFailure,
   toStepFailure,
   touchPayment,
   type AttemptContext,
@@ -14,6 +13,7 @@ import {
 } from "@payq/shared";
 import { chargeBank, type Held } from "./charge.ts";
 import { failAttempt } from "./failure.ts";
+import { postLedger } from "./ledger.ts";
 import { queueNotification } from "./notify.ts";
 import type { PipelineDeps } from "./pipeline-deps.ts";
 import { validatePayment } from "./validate.ts";
@@ -28,7 +28,7 @@ type StepsResult = PaymentJobResult | { outcome: "held"; gate: Held };
  */
 export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, PaymentJobResult> {
   return async (job, token) => {
-    const payment = await findPayment(deps.pool, job.data.paymentId);
+    const payment = await deps.store.find(job.data.paymentId);
     if (!payment) {
       deps.logger.error({ paymentId: job.data.paymentId }, "job for a payment that does not exist");
       return { outcome: "missing" };
@@ -80,8 +80,8 @@ async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptCo
       stop();
     }
   };
-  let point = payment.recoveryPoint;
-  if (point === "started") {
+  let chargeId: string;
+  if (payment.recoveryPoint === "started") {
     await timed("validate", () => validatePayment(payment));
     const outcome = await timed("charge", () => chargeBank(deps, payment, attempt));
     if (outcome.kind === "wait") return { outcome: "held", gate: outcome };
@@ -92,15 +92,21 @@ async function runSteps(deps: PipelineDeps, payment: Payment, attempt: AttemptCo
       await timed("notify", () => queueNotification(deps, payment));
       return { outcome: "declined" };
     }
-    point = "charge_captured";
+    chargeId = outcome.chargeId;
+  } else {
+    chargeId = recordedCharge(payment);
   }
-  if (point === "charge_captured") {
-    if (await timed("ledger", () => settleSucceeded(deps.pool, payment, attempt))) {
-      deps.metrics.settled.inc({ outcome: "succeeded" });
-    }
+  if (await timed("ledger", () => postLedger(deps, payment, chargeId, attempt))) {
+    deps.metrics.settled.inc({ outcome: "succeeded" });
   }
   await timed("notify", () => queueNotification(deps, payment));
   return { outcome: "succeeded" };
+}
+
+/** An open payment past "started" was captured: the schema guarantees its charge id is on record. */
+function recordedCharge(payment: Payment): string {
+  if (payment.chargeId === null) throw new StepFailure("ledger", "permanent", "charge_missing", `payment ${payment.id} has no charge on record`);
+  return payment.chargeId;
 }
 
 /** Past its deadline, an open payment stops retrying and waits for an operator in the DLQ. */

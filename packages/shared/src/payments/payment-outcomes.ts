@@ -1,7 +1,5 @@
 import type { Queryable } from "../db/transaction.ts";
-import { captureEntries } from "../ledger/entries.ts";
 import type { StepFailure } from "../retry/step-failure.ts";
-import type { Payment } from "./payment.ts";
 
 /**
  * The pipeline's durable writes. Each is one SQL statement, so each is atomic on its own, and each is
@@ -17,7 +15,10 @@ export interface AttemptContext {
   startedAt: Date;
 }
 
-/** Checkpoint after the bank captured: from here on, the payment is never charged again. */
+/**
+ * Checkpoint after the bank captured, when the ledger could not be posted with it (see settleCapturedMany):
+ * from here on, the payment is never charged again.
+ */
 export async function recordCapture(db: Queryable, paymentId: string, chargeId: string): Promise<void> {
   const { rowCount } = await db.query({
     name: "payq-record-capture",
@@ -54,40 +55,6 @@ export async function settleDeclined(
        SELECT id, $3, $4, 'charge', 'declined', $2, $5 FROM payment)
      SELECT EXISTS (SELECT 1 FROM payment) AS settled`,
     values: [paymentId, declineCode, attempt.run, attempt.attempt, attempt.startedAt],
-  });
-  return rows[0]?.settled === true;
-}
-
-/**
- * Posts the balanced ledger entries and marks the payment succeeded, in one statement.
- * Returns false if the payment was not waiting for its ledger step (already posted, or moved on).
- */
-export async function settleSucceeded(db: Queryable, payment: Payment, attempt: AttemptContext): Promise<boolean> {
-  const entries = captureEntries(payment);
-  const { rows } = await db.query<{ settled: boolean }>({
-    name: "payq-settle-succeeded",
-    text: `WITH payment AS (
-       UPDATE payments SET status = 'succeeded', recovery_point = 'ledger_posted', settled_at = now(),
-                           updated_at = now(), attempts = attempts + 1
-        WHERE id = $1 AND status = 'accepted' AND recovery_point = 'charge_captured'
-       RETURNING id, currency),
-     entries AS (
-       INSERT INTO ledger_entries (payment_id, leg, account, currency, amount)
-       SELECT payment.id, e.leg, e.account, payment.currency, e.amount
-         FROM payment, unnest($2::text[], $3::text[], $4::bigint[]) AS e (leg, account, amount)),
-     attempt AS (
-       INSERT INTO payment_attempts (payment_id, run, attempt, step, outcome, started_at)
-       SELECT id, $5, $6, 'ledger', 'succeeded', $7 FROM payment)
-     SELECT EXISTS (SELECT 1 FROM payment) AS settled`,
-    values: [
-      payment.id,
-      entries.map((e) => e.leg),
-      entries.map((e) => e.account),
-      entries.map((e) => e.amount),
-      attempt.run,
-      attempt.attempt,
-      attempt.startedAt,
-    ],
   });
   return rows[0]?.settled === true;
 }
