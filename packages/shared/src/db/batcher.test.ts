@@ -78,7 +78,7 @@ describe("Batcher", () => {
   });
 
   it("treats a batch that answers with the wrong number of results as failed, and retries its calls one by one", async () => {
-    const batcher = new Batcher(async (inputs: number[]) => (inputs.length > 1 ? ["only one"] : [`#${inputs[0]}`]), { maxBatch: 10, maxInFlight: 1 });
+    const batcher = new Batcher((inputs: number[]) => Promise.resolve(inputs.length > 1 ? ["only one"] : [`#${inputs[0]}`]), { maxBatch: 10, maxInFlight: 1 });
     expect(await Promise.all([batcher.call(1), batcher.call(2)])).toEqual(["#1", "#2"]);
   });
 });
