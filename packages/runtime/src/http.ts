@@ -1,4 +1,5 @@
-import type { Server } from "node:http";
+import { STATUS_CODES, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import type { ErrorRequestHandler, Express, RequestHandler } from "express";
 import type { Logger } from "pino";
@@ -31,9 +32,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const type = (error as { type?: unknown }).type;
     const known = typeof type === "string" ? BODY_ERRORS[type] : undefined;
     if (known) return res.status(known.status).json(apiError(known.code, known.message));
+    const clientStatus = clientErrorStatus(error);
+    if (clientStatus) return res.status(clientStatus).json(apiError("invalid_request", "request could not be read"));
     logger.error({ err: error, method: req.method, path: req.path }, "request failed");
     return res.status(500).json(apiError("internal_error", "something went wrong on our side; it is safe to retry"));
   };
+}
+
+/**
+ * The 4xx an error says the client caused (the http-errors convention Express and body-parser follow):
+ * a body that does not decompress, a path that is not valid percent-encoding. Anything else is ours.
+ */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status <= 499 ? status : undefined;
 }
 
 export const notFound: RequestHandler = (req, res) => {
@@ -44,12 +56,37 @@ export const notFound: RequestHandler = (req, res) => {
 export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    server.on("clientError", answerClientError);
     server.once("listening", () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") reject(new Error(`port ${port} on ${host} is already in use`));
       else reject(error);
     });
   });
+}
+
+/** What Node's HTTP parser refuses before any app code runs, by its error code; anything else is a 400. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: "headers_too_large", message: "request headers are too large" },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: "payload_too_large", message: "chunk extensions are too large" },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: "request_timeout", message: "request took too long to arrive" },
+};
+
+/**
+ * Node answers a request it cannot parse (headers over its size limit, bytes a request line may not
+ * hold) with a bare status line; this answers it like every other error, with JSON and a code.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, code, message } = PARSER_ERRORS[error.code ?? ""] ?? { status: 400, code: "invalid_request", message: "request could not be read" };
+  const body = JSON.stringify(apiError(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function boundPort(server: Server): number {
