@@ -1,12 +1,27 @@
 import { z } from "zod";
-import { breakerEnv, commonEnv, databaseEnv, envField, parseEnv, redisEnv, retryEnv, webhookEnv } from "@payq/runtime";
+import {
+  breakerEnv,
+  commonEnv,
+  databaseEnv,
+  deploymentEnv,
+  DEV_WEBHOOK_SECRET,
+  envField,
+  parseEnv,
+  redisEnv,
+  refuseDevelopmentDefaults,
+  retryEnv,
+  webhookEnv,
+  webhookTargetEnv,
+} from "@payq/runtime";
 
 export const workerEnvSchema = z.object({
   ...commonEnv,
+  ...deploymentEnv,
   ...redisEnv,
   ...databaseEnv,
   ...retryEnv,
   ...webhookEnv,
+  ...webhookTargetEnv,
   ...breakerEnv,
   WORKER_PORT: envField.port(3002),
   HOST: z.string().default("127.0.0.1"),
@@ -27,7 +42,7 @@ export const workerEnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: envField.positiveInt(5_000),
   NOTIFY_MAX_ATTEMPTS: envField.positiveInt(8),
   NOTIFY_CONCURRENCY: envField.positiveInt(20),
-});
+}).superRefine(refuseDevelopmentDefaults({ PAYQ_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }));
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

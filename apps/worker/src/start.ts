@@ -16,6 +16,7 @@ import { BankClient } from "./bank/bank-client.ts";
 import { createBreakers } from "./breakers.ts";
 import type { WorkerEnv } from "./env.ts";
 import { createWorkerMetrics } from "./metrics.ts";
+import { WebhookTargets } from "./notifications/webhook-targets.ts";
 import { REAL_PARTS, type WorkerSeams } from "./seams.ts";
 import { startSweeper, type Sweeper } from "./sweeper/sweeper.ts";
 import { startWorkers } from "./workers.ts";
@@ -54,6 +55,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
   const breakers = createBreakers(breakerRedis, env.QUEUE_PREFIX, breakerOptionsFromEnv(env), logger, metrics);
   const retryPolicy = retryPolicyFromEnv(env);
   const notifyPolicy = { ...retryPolicy, maxAttempts: env.NOTIFY_MAX_ATTEMPTS };
+  const targets = new WebhookTargets({ allowlist: env.WEBHOOK_ALLOWED_HOSTS });
 
   const workers = startWorkers(
     {
@@ -80,7 +82,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
       // that starts on an older payment marks it first, so a sweep never duplicates a charge in flight.
       touchAfterMs: env.SWEEP_STALE_AFTER_MS / 2,
     },
-    { pool, store, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    { pool, store, queues, breakers, logger, metrics, webhookSecret: env.PAYQ_WEBHOOK_SECRET, timeoutMs: env.WEBHOOK_TIMEOUT_MS, targets },
   );
   const sweeper = startSweeper(
     { pool, queues, redis, logger, metrics, retryPolicy, notifyPolicy, staleAfterMs: env.SWEEP_STALE_AFTER_MS, repairOpenPayment: parts.repairOpenPayment },
@@ -98,6 +100,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
     async stop() {
       // Finish the jobs in hand first; anything cut off is re-run from its checkpoint by another worker.
       await Promise.all(workers.map((worker) => worker.close()));
+      await targets.close();
       await sweeper.stop();
       await closeServer(server);
       await closeQueues(queues);

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Processor } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
 import { request } from "undici";
 import type { Logger } from "@payq/runtime";
 import {
@@ -13,6 +13,7 @@ import {
 } from "@payq/shared";
 import type { WorkerMetrics } from "../metrics.ts";
 import { webhookEvent } from "./webhook-event.ts";
+import { WebhookTargetRefused, type WebhookTargets } from "./webhook-targets.ts";
 
 export interface NotificationDeps {
   pool: Pool;
@@ -23,6 +24,7 @@ export interface NotificationDeps {
   metrics: WorkerMetrics;
   webhookSecret: string;
   timeoutMs: number;
+  targets: WebhookTargets;
 }
 
 /**
@@ -36,7 +38,10 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
     const payment = await deps.store.find(job.data.paymentId);
     if (!payment?.callbackUrl || payment.notificationStatus !== "pending") return;
     const body = JSON.stringify(webhookEvent(payment));
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // Checked again at delivery, not only at accept: the host may resolve somewhere else by now. A
+    // refused target never reaches the breaker or the network.
+    const { callbackUrl } = payment;
+    await deps.targets.check(callbackUrl).catch((error: unknown) => failDelivery(deps, job, callbackUrl, error));
     const breaker = `webhook:${new URL(payment.callbackUrl).host}`;
     const gate = await deps.breakers.admit(breaker, { retry: job.attemptsMade > 0 });
     if (gate.kind === "wait") {
@@ -47,6 +52,7 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
     let failed = true;
     try {
       const response = await request(payment.callbackUrl, {
+        dispatcher: deps.targets.dispatcher,
         method: "POST",
         headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(deps.webhookSecret, body) },
         body,
@@ -61,16 +67,28 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
       }
       failed = false;
     } catch (error) {
-      deps.metrics.notifications.inc({ outcome: "failed" });
-      if (!lastAttempt && !(error as { permanent?: boolean }).permanent) throw error;
-      await deadLetterNotification(deps, payment.id, payment.callbackUrl, error as Error, job.attemptsMade + 1);
-      throw new UnrecoverableError((error as Error).message);
+      await failDelivery(deps, job, payment.callbackUrl, error);
     } finally {
       await deps.breakers.record(gate.ticket, { failed });
     }
     await deps.store.notificationDelivered(payment.id);
     deps.metrics.notifications.inc({ outcome: "delivered" });
   };
+}
+
+/**
+ * Counts a failed delivery, then throws: the error itself, to be retried, or, when it is permanent or
+ * the attempts are spent, an UnrecoverableError once the notification is dead-lettered.
+ */
+async function failDelivery(deps: NotificationDeps, job: Job<NotificationJobData>, callbackUrl: string, error: unknown): Promise<never> {
+  const refused = error instanceof WebhookTargetRefused;
+  deps.metrics.notifications.inc({ outcome: refused ? "refused" : "failed" });
+  // The host and the reason only: the URL's path and query may carry the merchant's secrets.
+  if (refused) deps.logger.warn({ paymentId: job.data.paymentId, host: new URL(callbackUrl).host, reason: error.message }, "webhook target refused");
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (!lastAttempt && !(error as { permanent?: boolean }).permanent) throw error;
+  await deadLetterNotification(deps, job.data.paymentId, callbackUrl, error as Error, job.attemptsMade + 1);
+  throw new UnrecoverableError((error as Error).message);
 }
 
 async function deadLetterNotification(
