@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isPasswordHash, verifyPassword } from "@payq/runtime";
+import { hashApiKey, isPasswordHash, verifyPassword } from "@payq/runtime";
 import { waitFor } from "@payq/testing";
 import { paymentBody } from "./support/payments-api.ts";
 import { runCli } from "./support/processes.ts";
@@ -47,6 +47,32 @@ describe("the payq CLI", () => {
     const result = await runCli(["hash-password"], {}, "short\n");
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/at least 12/);
+  });
+
+  it("hash-api-key prints the hash PAYQ_API_KEYS takes for a key on stdin", async () => {
+    const key = "sk_live_a_key_from_stdin_0123";
+    const result = await runCli(["hash-api-key"], {}, `${key}\n`);
+    expect(result).toMatchObject({ code: 0, stdout: `${hashApiKey(key)}\n` });
+    expect(result.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it("hash-api-key refuses a short or spaced key without echoing it", async () => {
+    for (const key of ["sk_short", "sk_live with a space 0123"]) {
+      const result = await runCli(["hash-api-key"], {}, `${key}\n`);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/16 to 256 printable characters without spaces/);
+      expect(result.stderr).not.toContain(key);
+    }
+  });
+
+  it("hash-api-key --new makes a fresh key and prints it with its hash", async () => {
+    const [one, two] = await Promise.all([runCli(["hash-api-key", "--new"], {}), runCli(["hash-api-key", "--new"], {})]);
+    const parse = (stdout: string) => /^key {3}(sk_live_[A-Za-z0-9_-]{43})\nhash {2}(sha256:[0-9a-f]{64})\n$/.exec(stdout);
+    const [, key, hash] = parse(one.stdout) ?? [];
+    expect(key && hash).toBeTruthy();
+    expect(hash).toBe(hashApiKey(key!));
+    expect(parse(two.stdout)?.[1]).not.toBe(key);
   });
 
   it("explains itself when called wrong", async () => {

@@ -38,12 +38,25 @@ describe("producer API", () => {
   });
 
   it("refuses the same key with another body (422) and keeps keys per merchant", async () => {
-    await stack.api.create(paymentBody(3), "reuse-1");
+    const first = await stack.api.create(paymentBody(3), "reuse-1");
     const other = await stack.api.create(paymentBody(4), "reuse-1");
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ error: { code: "idempotency_key_reused" } });
-    const otherMerchant = await stack.apiAs(MERCHANT_B).create(paymentBody(4), "reuse-1");
+    // Merchant B sending A's key, even with A's very body, gets a payment of its own, not A's replayed.
+    const otherMerchant = await stack.apiAs(MERCHANT_B).create(paymentBody(3), "reuse-1");
     expect(otherMerchant.status).toBe(202);
+    expect(otherMerchant.headers.get("idempotent-replayed")).toBeNull();
+    expect(otherMerchant.body.id).not.toBe(first.body.id);
+    const { rows } = await stack.db.pool.query(
+      `SELECT k.merchant_id AS key_of, p.merchant_id AS payment_of, p.id FROM idempotency_keys k
+        JOIN payments p ON p.id = k.payment_id WHERE k.key = 'reuse-1' ORDER BY k.merchant_id`,
+    );
+    expect(rows).toEqual([
+      { key_of: MERCHANT_A.id, payment_of: MERCHANT_A.id, id: first.body.id },
+      { key_of: MERCHANT_B.id, payment_of: MERCHANT_B.id, id: otherMerchant.body.id },
+    ]);
+    const replayed = await stack.api.create(paymentBody(3), "reuse-1");
+    expect(replayed.body.id).toBe(first.body.id);
   });
 
   it("answers 409 while a request with the same key is in flight", async () => {
@@ -70,16 +83,37 @@ describe("producer API", () => {
     expect(second.body.id).not.toBe(first.body.id);
   });
 
-  it("shows a merchant its own payments only", async () => {
+  it("shows a merchant its own payments only, on every read route", async () => {
     const mine = await stack.api.create(paymentBody(8), "own-1");
     const id = mine.body.id as string;
     expect((await stack.api.get(id)).body).toMatchObject({ id, status: "accepted" });
+    // Another merchant's payment is indistinguishable from one that does not exist: 404, never 403.
     const theirs = await stack.apiAs(MERCHANT_B).get(id);
+    const nobodys = await stack.apiAs(MERCHANT_B).get("01890000-0000-7000-8000-000000000000");
     expect(theirs.status).toBe(404);
     expect(theirs.body).toMatchObject({ error: { code: "payment_not_found" } });
+    expect(theirs.body).toEqual(nobodys.body);
     expect((await stack.api.get("not-a-uuid")).status).toBe(404);
-    const list = await stack.apiAs(MERCHANT_B).list("?limit=100");
-    expect((list.body.data as { id: string }[]).map((p) => p.id)).not.toContain(id);
+
+    // Every list, whatever its filter or cursor (even one naming A's payment), holds exactly B's payments.
+    const idsOf = async (merchantId: string, before?: string) => {
+      const { rows } = await stack.db.pool.query<{ id: string }>(
+        "SELECT id FROM payments WHERE merchant_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC",
+        [merchantId, before ?? null],
+      );
+      return rows.map((row) => row.id);
+    };
+    expect((await idsOf(MERCHANT_B.id)).length).toBeGreaterThan(0);
+    const cursorAtA = Buffer.from(id).toString("base64url");
+    for (const [query, expected] of [
+      ["?limit=100", await idsOf(MERCHANT_B.id)],
+      ["?status=accepted&limit=100", await idsOf(MERCHANT_B.id)],
+      [`?cursor=${cursorAtA}&limit=100`, await idsOf(MERCHANT_B.id, id)],
+    ] as const) {
+      const list = await stack.apiAs(MERCHANT_B).list(query);
+      expect(list.status, query).toBe(200);
+      expect((list.body.data as { id: string }[]).map((p) => p.id), query).toEqual(expected);
+    }
   });
 
   it("pages through the list newest first with a cursor, and filters by status", async () => {

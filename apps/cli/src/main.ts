@@ -1,5 +1,6 @@
 import { demoCommand } from "./commands/demo.ts";
 import { dlqCommand } from "./commands/dlq.ts";
+import { hashApiKeyCommand } from "./commands/hash-api-key.ts";
 import { hashPasswordCommand } from "./commands/hash-password.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { reconcileCommand } from "./commands/reconcile.ts";
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
   dlq: dlqCommand,
   "hash-password": hashPasswordCommand,
+  "hash-api-key": hashApiKeyCommand,
 };
 
 const USAGE = `usage: pnpm payq <command>
@@ -24,7 +26,10 @@ const USAGE = `usage: pnpm payq <command>
   dlq list [filters]  the newest dead letters matching --class --step --merchant --from --to --q
   dlq replay [filters | --ids a,b] [--dry-run] [--rate N]
                      replay dead letters (exactly once in effect, audited, paced)
-  hash-password      read a password on stdin, print a hash for PAYQ_DASHBOARD_USERS`;
+  hash-password      read a password on stdin, print a hash for PAYQ_DASHBOARD_USERS
+  hash-api-key [--new]
+                     read an API key on stdin, print its hash for PAYQ_API_KEYS;
+                     --new makes a fresh key and prints it with its hash`;
 
 const [name = "", ...args] = process.argv.slice(2);
 const command = COMMANDS[name];

@@ -1,40 +1,64 @@
-import { createHash } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { apiKeyDigest, ConfigError } from "@payq/runtime";
 
-const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const MIN_KEY_LENGTH = 16;
+/** `merchantId:sha256:<hex>`; why a plain SHA-256 is enough is in @payq/runtime's api-key-hash.ts. */
+const ENTRY = /^([A-Za-z0-9_-]{1,64}):sha256:([0-9a-fA-F]{64})$/;
 
-/**
- * The merchants' API keys. Keys are held only as SHA-256 digests and looked up by digest, so the time
- * a lookup takes says nothing about how much of a guessed key was right.
- */
-export class ApiKeyring {
-  private readonly merchantByDigest = new Map<string, string>();
-
-  /** Parses `merchantId:key,merchantId:key`. */
-  static parse(spec: string): ApiKeyring {
-    const ring = new ApiKeyring();
-    for (const pair of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
-      const at = pair.indexOf(":");
-      const merchantId = pair.slice(0, at);
-      const key = pair.slice(at + 1);
-      if (at < 1 || !MERCHANT_ID.test(merchantId)) {
-        throw new Error(`PAYQ_API_KEYS: "${merchantId || pair.slice(0, 8)}…" is not a valid merchantId:key pair`);
-      }
-      if (key.length < MIN_KEY_LENGTH) {
-        throw new Error(`PAYQ_API_KEYS: the key of ${merchantId} must be at least ${MIN_KEY_LENGTH} characters`);
-      }
-      ring.merchantByDigest.set(digest(key), merchantId);
-    }
-    if (ring.merchantByDigest.size === 0) throw new Error("PAYQ_API_KEYS names no keys");
-    return ring;
-  }
-
-  /** The merchant a presented key belongs to, or null. */
-  merchantFor(key: string): string | null {
-    return this.merchantByDigest.get(digest(key)) ?? null;
-  }
+interface KeyEntry {
+  merchantId: string;
+  digest: Buffer;
 }
 
-function digest(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+/**
+ * The merchants' API keys, held only as the SHA-256 digests they are configured as.
+ *
+ * There is one format, hashes, even for development: the default is the hash of the printed dev key. A
+ * plaintext fallback would let a real key slip into configuration unnoticed, and tests would then drive
+ * a path production never takes.
+ */
+export class ApiKeyring {
+  private constructor(private readonly entries: readonly KeyEntry[]) {}
+
+  /**
+   * Parses `merchantId:sha256:<hex>,…` (a merchant may have several keys, to rotate them). A bad entry is
+   * named by its position only: it may be a key pasted in by mistake, and errors end up in logs.
+   */
+  static parse(spec: string): ApiKeyring {
+    const entries: KeyEntry[] = [];
+    const items = spec
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
+    items.forEach((item, i) => {
+      const match = ENTRY.exec(item);
+      if (!match) {
+        throw new ConfigError(
+          `PAYQ_API_KEYS: entry ${i + 1} is not merchantId:sha256:<64 hex digits>. ` +
+            "Configure the hash of each key, never the key itself: `pnpm payq hash-api-key` prints it.",
+        );
+      }
+      const digest = Buffer.from(match[2]!, "hex");
+      const earlier = entries.findIndex((entry) => entry.digest.equals(digest));
+      if (earlier >= 0) {
+        throw new ConfigError(`PAYQ_API_KEYS: entry ${i + 1} repeats the hash of entry ${earlier + 1}; a key belongs to one merchant`);
+      }
+      entries.push({ merchantId: match[1]!, digest });
+    });
+    if (entries.length === 0) throw new ConfigError("PAYQ_API_KEYS names no keys");
+    return new ApiKeyring(entries);
+  }
+
+  /**
+   * The merchant a presented key belongs to, or null. Every entry is compared in constant time and none
+   * is skipped, so how long this takes says nothing about which entry, or how much of one, matched.
+   */
+  merchantFor(key: string): string | null {
+    const presented = apiKeyDigest(key);
+    let merchantId: string | null = null;
+    for (const entry of this.entries) {
+      const same = timingSafeEqual(presented, entry.digest);
+      merchantId = same ? entry.merchantId : merchantId;
+    }
+    return merchantId;
+  }
 }

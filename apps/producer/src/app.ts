@@ -1,17 +1,21 @@
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import type { Queue } from "bullmq";
-import { errorHandler, notFound, operationsRouter, type Logger, type ReadinessCheck } from "@payq/runtime";
-import type { CreatePaymentLimits, Pool, RetryPolicy } from "@payq/shared";
+import { errorHandler, notFound, operationsRouter, requestForLog, type Logger, type ReadinessCheck } from "@payq/runtime";
+import type { CallbackTargetPolicy, CreatePaymentLimits, Pool, RetryPolicy } from "@payq/shared";
 import type { ApiKeyring } from "./api-keys.ts";
 import type { ProducerMetrics } from "./metrics.ts";
 import { authenticate } from "./middleware/authenticate.ts";
+import { limitRequestRate } from "./middleware/rate-limit.ts";
+import type { MerchantRateLimit } from "./rate-limiter.ts";
 import { paymentRoutes } from "./routes/payments.ts";
 
 export interface ProducerDeps {
   pool: Pool;
   paymentsQueue: Queue;
   apiKeys: ApiKeyring;
+  /** Null when the limit is turned off. */
+  rateLimit: MerchantRateLimit | null;
   logger: Logger;
   metrics: ProducerMetrics;
   readiness: ReadinessCheck[];
@@ -19,6 +23,7 @@ export interface ProducerDeps {
   retryPolicy: RetryPolicy;
   idempotencyKeyTtlMs: number;
   enqueueTimeoutMs: number;
+  callbackTargets: CallbackTargetPolicy;
 }
 
 /** The producer API, built without listening, so tests and `main.ts` drive the same thing. */
@@ -29,6 +34,7 @@ export function createProducerApp(deps: ProducerDeps): Express {
   app.use(requestLogging(deps));
   app.use(operationsRouter(deps.readiness, deps.metrics.registry));
   app.use(authenticate(deps.apiKeys));
+  if (deps.rateLimit) app.use(limitRequestRate(deps.rateLimit, deps));
   app.use(paymentRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
@@ -41,7 +47,7 @@ function requestLogging(deps: Pick<ProducerDeps, "logger" | "metrics">) {
     logger: deps.logger,
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      req: requestForLog,
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customSuccessObject: (req, res, value: Record<string, unknown>) => {

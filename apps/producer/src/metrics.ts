@@ -22,6 +22,16 @@ export function createProducerMetrics() {
       help: "Requests answered from a stored idempotent response",
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: "payq_rate_limited_total",
+      help: "Requests refused with 429 because their merchant was over its rate limit",
+      registers: [registry],
+    }),
+    rateLimiterFailures: new Counter({
+      name: "payq_rate_limiter_failures_total",
+      help: "Requests let through unmetered because the rate limiter's Redis did not answer",
+      registers: [registry],
+    }),
     enqueueFailures: new Counter({
       name: "payq_enqueue_failures_total",
       help: "Accepted payments whose enqueue failed; the outbox sweeper enqueues them later",

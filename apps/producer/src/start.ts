@@ -13,6 +13,7 @@ import { ApiKeyring } from "./api-keys.ts";
 import { createProducerApp } from "./app.ts";
 import type { ProducerEnv } from "./env.ts";
 import { createProducerMetrics } from "./metrics.ts";
+import { merchantRateLimit } from "./rate-limiter.ts";
 
 /** Connects to Postgres and Redis, then serves the producer API until stopped. */
 export async function startProducer(env: ProducerEnv, logger: Logger): Promise<RunningApp> {
@@ -27,6 +28,11 @@ export async function startProducer(env: ProducerEnv, logger: Logger): Promise<R
     pool,
     paymentsQueue: queues.payments,
     apiKeys,
+    rateLimit: merchantRateLimit(redis, {
+      prefix: env.QUEUE_PREFIX,
+      perSecond: env.API_RATE_LIMIT_PER_SECOND,
+      burst: env.API_RATE_LIMIT_BURST,
+    }),
     logger,
     metrics: createProducerMetrics(),
     readiness: [
@@ -37,6 +43,7 @@ export async function startProducer(env: ProducerEnv, logger: Logger): Promise<R
     retryPolicy: retryPolicyFromEnv(env),
     idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
     enqueueTimeoutMs: 2_000,
+    callbackTargets: { allowlist: env.WEBHOOK_ALLOWED_HOSTS },
   });
   const server = await listen(app, env.PRODUCER_PORT, env.HOST);
   return {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseEnv } from "@payq/runtime";
-import { say } from "../output.ts";
+import { DEV_API_KEY, DEV_WEBHOOK_ALLOWED_HOSTS, parseEnv } from "@payq/runtime";
+import { complain, say } from "../output.ts";
 
-const DEV_KEY = "sk_test_payq_demo_key";
 /** Flaky enough that retries and dead letters show up on the dashboard within a minute. */
 const FLAKY_BANK = { failureRate: 0.3, ambiguousRate: 0.05, rateLimitRate: 0.02, latencyMs: 40, latencyJitterMs: 60 };
 const CURRENCIES = ["USD", "EUR", "GBP"];
@@ -33,10 +32,11 @@ export async function demoCommand(args: string[]): Promise<number> {
     z.object({
       PRODUCER_URL: z.url().default("http://127.0.0.1:3000"),
       BANK_URL: z.url().default("http://127.0.0.1:4010"),
-      PAYQ_API_KEYS: z.string().optional(),
+      /** The key to send: the producer is configured with hashes only, so the demo cannot read it from there. */
+      PAYQ_API_KEY: z.string().default(DEV_API_KEY.key),
     }),
   );
-  const apiKey = env.PAYQ_API_KEYS?.split(",")[0]?.split(":").slice(1).join(":") ?? DEV_KEY;
+  const apiKey = env.PAYQ_API_KEY;
   const rate = Math.max(1, Number(values.rate));
   const limit = Number(values.count);
 
@@ -49,6 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   say(`sending ${rate} payments/s to ${env.PRODUCER_URL}${values.calm ? "" : " through a flaky bank"}; Ctrl-C to stop`);
 
   const counts = { sent: 0, accepted: 0, refused: 0 };
+  const explain = explainRefusal();
   let stop = false;
   process.once("SIGINT", () => (stop = true));
   const report = setInterval(() => say(`sent ${counts.sent}, accepted ${counts.accepted}, refused ${counts.refused}`), 5_000);
@@ -65,7 +66,14 @@ export async function demoCommand(args: string[]): Promise<number> {
         callbackUrl: new URL("/webhooks/demo", env.BANK_URL).toString(),
       }),
     }).then(
-      (response) => (response.status === 202 ? (counts.accepted += 1) : (counts.refused += 1)),
+      (response) => {
+        if (response.status === 202) {
+          counts.accepted += 1;
+        } else {
+          counts.refused += 1;
+          void explain(response);
+        }
+      },
       () => (counts.refused += 1),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000 / rate));
@@ -73,4 +81,21 @@ export async function demoCommand(args: string[]): Promise<number> {
   clearInterval(report);
   say(`done: sent ${counts.sent}, accepted ${counts.accepted}, refused ${counts.refused}`);
   return 0;
+}
+
+/**
+ * The demo's webhooks go to bank-sim's sink on loopback, which a producer started without the
+ * development allowlist refuses: say so once, rather than only counting refusals.
+ */
+function explainRefusal(): (response: Response) => Promise<void> {
+  let told = false;
+  return async (response) => {
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    if (told || body?.error?.code !== "callback_url_refused") return;
+    told = true;
+    complain(
+      `the producer refuses the demo's webhook URL (${body.error.message}): start payq with \`pnpm start\`, ` +
+        `or give the producer and worker WEBHOOK_ALLOWED_HOSTS=${DEV_WEBHOOK_ALLOWED_HOSTS}`,
+    );
+  };
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { databaseEnv, envField, maskUrl, parseEnv } from "@payq/runtime";
+import { databaseEnv, DEV_API_KEY, DEV_WEBHOOK_ALLOWED_HOSTS, envField, maskUrl, parseEnv } from "@payq/runtime";
 import { migrate } from "@payq/shared";
 import { complain, say } from "../output.ts";
 
@@ -19,6 +19,8 @@ const startEnv = z.object({
   BANK_SIM_PORT: envField.port(4010),
   PAYQ_API_KEYS: z.string().optional(),
   PAYQ_DASHBOARD_USERS: z.string().optional(),
+  /** bank-sim's webhook sink, where the demo's webhooks go, is on loopback: allowed here, refused by default. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(DEV_WEBHOOK_ALLOWED_HOSTS),
 });
 
 /**
@@ -55,7 +57,10 @@ export async function startCommand(): Promise<number> {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     for (const app of APPS) {
-      const child = spawn(process.execPath, ["--import", "tsx", mainOf(app)], { stdio: "inherit", env: process.env });
+      const child = spawn(process.execPath, ["--import", "tsx", mainOf(app)], {
+        stdio: "inherit",
+        env: { ...process.env, WEBHOOK_ALLOWED_HOSTS: env.WEBHOOK_ALLOWED_HOSTS },
+      });
       children.set(app, child);
       child.once("exit", (code, signal) => {
         if (stopping) return;
@@ -91,10 +96,16 @@ function banner(ports: Record<App, number>, env: z.infer<typeof startEnv>): void
   const at = (port: number) => `http://127.0.0.1:${port}`;
   say();
   say("payq is running");
-  say(`  producer   ${at(ports.producer)}${env.PAYQ_API_KEYS ? "" : "   demo key: sk_test_payq_demo_key (merchant_demo)"}`);
+  const demoKey = `   demo key: ${DEV_API_KEY.key} (${DEV_API_KEY.merchantId})`;
+  say(`  producer   ${at(ports.producer)}${env.PAYQ_API_KEYS ? "" : demoKey}`);
   say(`  dashboard  ${at(ports.dashboard)}${env.PAYQ_DASHBOARD_USERS ? "" : "   admin / payq-admin, viewer / payq-viewer"}`);
   say(`  bank-sim   ${at(ports["bank-sim"])}`);
   say(`  worker     ${at(ports.worker)}/metrics`);
+  say(
+    env.WEBHOOK_ALLOWED_HOSTS
+      ? `  webhooks   may reach ${env.WEBHOOK_ALLOWED_HOSTS} (loopback allowed for development; the default allows public addresses only)`
+      : "  webhooks   public addresses only",
+  );
   say(`  Send traffic with \`pnpm demo\`. Ctrl-C stops everything.`);
   say();
 }

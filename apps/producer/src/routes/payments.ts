@@ -11,6 +11,8 @@ import {
   PAYMENT_STATUSES,
   paymentView,
   requestFingerprint,
+  vetCallbackUrl,
+  type CallbackTargetPolicy,
   type CreatePaymentLimits,
   type Pool,
   type RetryPolicy,
@@ -31,6 +33,8 @@ export interface PaymentRoutesDeps {
   idempotencyKeyTtlMs: number;
   /** How long a request waits for Redis before leaving the payment to the outbox sweeper. */
   enqueueTimeoutMs: number;
+  /** Where a callbackUrl may point; the worker checks again when it delivers. */
+  callbackTargets: CallbackTargetPolicy;
 }
 
 const BODY_LIMIT = "16kb";
@@ -67,6 +71,11 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
         return res
           .status(400)
           .json(apiError("validation_failed", "the payment is not valid", fieldErrors(parsed.error)));
+      }
+      // Refused before anything is stored: a webhook must not become a way into our own network.
+      if (parsed.data.callbackUrl) {
+        const target = await vetCallbackUrl(parsed.data.callbackUrl, deps.callbackTargets);
+        if (!target.ok) return res.status(400).json(apiError(target.code, target.reason));
       }
       const { merchantId, idempotencyKey } = res.locals;
       const result = await acceptPayment(
