@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { waitFor } from "@payq/testing";
-import { launchBrowser, screenshotDir } from "./support/browser.ts";
+import { launchBrowser, screenshotDir, watchCspViolations } from "./support/browser.ts";
 import { deadLetterQueueDepth } from "./support/dead-letters.ts";
 import { paymentBody } from "./support/payments-api.ts";
 import { Stack, testLogger } from "./support/stack.ts";
@@ -54,6 +54,7 @@ describe("the ops console in a real browser", () => {
 
   it("lets an operator filter dead letters, replay the filtered set, watch them succeed, and see it audited", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const violations = await watchCspViolations(page);
     await signIn(page, "admin", "payq-admin");
     await page.goto(`${base}/`);
     await expect.poll(() => page.locator(".banner").first().textContent()).toContain("8 dead letters waiting");
@@ -95,11 +96,40 @@ describe("the ops console in a real browser", () => {
     await page.waitForSelector(`text=${transient[0]!.slice(0, 8)}`, { timeout: 15_000 }).catch(() => undefined);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: join(shots, "queues.png") });
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it("loads the console and bull-board with no Content-Security-Policy violation", async () => {
+    const page = await browser.newPage();
+    const violations = await watchCspViolations(page);
+    await signIn(page, "viewer", "payq-viewer");
+    const letter = await page.locator("#dead-letters tbody a.mono").first().getAttribute("href");
+    const job = (await stack.queues.paymentsDeadLetter.getJobs(["waiting"], 0, 0))[0]!;
+    for (const path of ["/", "/dead-letters", letter!, "/breakers", "/audit", "/queues", "/queues/queue/payments-dead-letter", `/queues/queue/payments-dead-letter/${job.id}`]) {
+      await page.goto(`${base}${path}`);
+      await page.waitForLoadState("networkidle");
+    }
+    await page.waitForSelector(`text=${job.id!.slice(0, 8)}`, { timeout: 15_000 });
+    expect(violations).toEqual([]);
+
+    // The watch itself can fail: an injected inline script is refused, and reported.
+    await page.goto(`${base}/`);
+    await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const script = doc.createElement("script");
+      script.textContent = "window.injected = true";
+      doc.body.append(script);
+    });
+    await expect.poll(() => violations.length).toBeGreaterThan(0);
+    expect(violations.join("\n")).toContain("script-src");
+    expect(await page.evaluate(() => (globalThis as any).injected)).toBeUndefined();
     await page.close();
   });
 
   it("shows a viewer no replay controls, and refuses a forged replay", async () => {
     const page = await browser.newPage();
+    const violations = await watchCspViolations(page);
     await signIn(page, "viewer", "payq-viewer");
     expect(await page.locator("#dead-letters tbody tr").count()).toBe(2);
     expect(await page.locator("[data-action]").count()).toBe(0);
@@ -115,6 +145,7 @@ describe("the ops console in a real browser", () => {
     });
     expect(status).toBe(403);
     expect(await stack.statusCounts()).toMatchObject({ dead_lettered: 2 });
+    expect(violations).toEqual([]);
     await page.close();
   });
 });

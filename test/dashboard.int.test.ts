@@ -1,8 +1,12 @@
+import { randomBytes } from "node:crypto";
+import { Worker } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
+import { QUEUE_NAMES } from "@payq/shared";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { SHARED_REDIS_URL, Stack, testLogger } from "./support/stack.ts";
 
 describe("dashboard: login, sessions, bull-board", () => {
   let stack: Stack;
@@ -48,6 +52,71 @@ describe("dashboard: login, sessions, bull-board", () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
     await stack.redis.del(`${stack.prefix}:login:user:viewer`);
+  });
+
+  it("limits one address to 20 failed logins a minute, whatever the user names", async () => {
+    const earlier = await stack.redis.keys(`${stack.prefix}:login:*`);
+    if (earlier.length) await stack.redis.del(...earlier);
+    for (let i = 0; i < 20; i += 1) expect((await login(`stranger-${i}`, "guess")).status).toBe(401);
+    const refused = await login("admin", "payq-admin");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const keys = await stack.redis.keys(`${stack.prefix}:login:*`);
+    expect(keys.some((key) => key.startsWith(`${stack.prefix}:login:address:`))).toBe(true);
+    await stack.redis.del(...keys);
+  });
+
+  it("gives a new session id at login and ends the session the browser had before", async () => {
+    const before = (await DashboardClient.login(base, "viewer", "payq-viewer")).cookie;
+    const response = await login("admin", "payq-admin", { cookie: before });
+    expect(response.status).toBe(303);
+    const after = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(after).toMatch(/^payq\.sid=./);
+    expect(after).not.toBe(before);
+    const as = (cookie: string) => fetch(`${base}/api/overview`, { headers: { cookie }, redirect: "manual" });
+    expect((await as(before)).status).toBe(401);
+    expect((await as(after)).status).toBe(200);
+  });
+
+  it("shows bull-board's job data and return values with secrets and card numbers masked", async () => {
+    const card = "4242424242424242";
+    const key = `sk_live_${randomBytes(12).toString("hex")}`;
+    const letter = await stack.queues.paymentsDeadLetter.add("dead-letter", {
+      paymentId: "p-redact",
+      source: "tok_visa",
+      errorMessage: `bank said card ${card} was refused`,
+      details: { apiKey: key, note: "4242 4242 4242 4242" },
+    });
+    // A completed job, for its return value: nothing else works the notifications DLQ.
+    const connection = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(QUEUE_NAMES.notificationsDeadLetter, () => Promise.resolve({ secret: key, echoed: card }), {
+      connection,
+      prefix: stack.prefix,
+    });
+    const done = await stack.queues.notificationsDeadLetter.add("done", { paymentId: "p-redact" });
+    await stack.waitUntil(async () => (await done.getState()) === "completed", 10_000, "the test job completed");
+    await worker.close();
+    connection.disconnect();
+
+    const client = await DashboardClient.login(base, "admin", "payq-admin");
+    const views = [
+      await client.get(`/queues/api/queues?activeQueue=${QUEUE_NAMES.paymentsDeadLetter}&status=waiting`),
+      await client.get(`/queues/api/queues/${QUEUE_NAMES.paymentsDeadLetter}/${letter.id}`),
+      await client.get(`/queues/api/queues?activeQueue=${QUEUE_NAMES.notificationsDeadLetter}&status=completed`),
+      await client.get(`/queues/api/queues/${QUEUE_NAMES.notificationsDeadLetter}/${done.id}`),
+    ];
+    for (const view of views) {
+      expect(view.status).toBe(200);
+      for (const secret of [card, "4242 4242 4242 4242", key, "tok_visa"]) expect(view.text).not.toContain(secret);
+    }
+    expect(views[1]!.body.job.data).toEqual({
+      paymentId: "p-redact",
+      source: "[redacted]",
+      errorMessage: "bank said card [redacted] was refused",
+      details: { apiKey: "[redacted]", note: "[redacted]" },
+    });
+    expect(views[3]!.body.job.returnValue).toEqual({ secret: "[redacted]", echoed: "[redacted]" });
   });
 
   it("signs in with a fresh, strict, httpOnly session and shows every payq queue", async () => {

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -38,4 +38,21 @@ export async function screenshotDir(): Promise<string> {
       : join(tmpdir(), "payq-screenshots");
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Collects every Content-Security-Policy violation on `page`, across navigations: the DOM's
+ * `securitypolicyviolation` events, and the "Refused to …" lines Chromium prints for what it blocks.
+ */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    const text = message.text();
+    if (text.startsWith("csp-violation") || /Content Security Policy/i.test(text)) violations.push(`${page.url()}: ${text}`);
+  });
+  await page.addInitScript({
+    content: `document.addEventListener("securitypolicyviolation", (e) =>
+      console.error("csp-violation " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber));`,
+  });
+  return violations;
 }

@@ -9,12 +9,15 @@ import { BULL_BOARD_PATH, bullBoard } from "./bull-board.ts";
 import type { ConsoleDeps } from "./console/console-deps.ts";
 import { apiRoutes } from "./routes/api.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { bullBoardPolicy, securityHeaders } from "./security-headers.ts";
 
 const ASSETS = fileURLToPath(new URL("../assets/", import.meta.url));
 
 export interface DashboardDeps extends ConsoleDeps, Omit<LoginDeps, "pool" | "logger"> {
   sessions: RequestHandler;
   trustProxy: boolean;
+  /** Served over HTTPS (directly or behind a TLS proxy): adds HSTS and upgrade-insecure-requests. */
+  https: boolean;
   readiness: ReadinessCheck[];
   registry: Registry;
 }
@@ -24,6 +27,9 @@ export function createDashboardApp(deps: DashboardDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy ? 1 : false);
+  // First, so every response carries the headers: ops endpoints, assets, redirects, errors, bull-board.
+  app.use(securityHeaders({ https: deps.https }));
+  app.use(BULL_BOARD_PATH, bullBoardPolicy({ https: deps.https }));
   app.use(operationsRouter(deps.readiness, deps.registry));
   app.use("/assets", express.static(ASSETS, { maxAge: "1h", index: false }));
   app.use(deps.sessions);

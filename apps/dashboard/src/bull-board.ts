@@ -1,13 +1,13 @@
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
-import type { RequestHandler, Router } from "express";
+import type { Express, RequestHandler } from "express";
 import type { PayqQueues } from "@payq/shared";
 import { redact } from "./redact.ts";
 
 export const BULL_BOARD_PATH = "/queues";
 
-function board(queues: PayqQueues, writable: boolean): Router {
+function board(queues: PayqQueues, writable: boolean): Express {
   const server = new ExpressAdapter();
   server.setBasePath(BULL_BOARD_PATH);
   const adapter = (queue: PayqQueues[keyof PayqQueues], readOnlyMode: boolean, description: string) => {
@@ -28,7 +28,10 @@ function board(queues: PayqQueues, writable: boolean): Router {
     serverAdapter: server,
     options: { uiConfig: { boardTitle: "payq queues" } },
   });
-  return server.getRouter() as Router;
+  // The adapter's router is an Express app of its own, which would announce itself in X-Powered-By.
+  const app = server.getRouter() as Express;
+  app.disable("x-powered-by");
+  return app;
 }
 
 /** bull-board over every payq queue: operators may act on the live queues, viewers only look. */

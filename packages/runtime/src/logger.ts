@@ -32,6 +32,16 @@ export function createLogger(options: { name: string; level?: string }): Logger 
   });
 }
 
+/**
+ * A request as logged: its method and path, and only the names of its query parameters. A client may
+ * put a key or a card number in a query string by mistake, and a log must not keep it.
+ */
+export function requestForLog(req: { method?: string; url?: string }): { method: string; url: string } {
+  const [path = "", query = ""] = (req.url ?? "").split(/\?(.*)/s);
+  const names = [...new URLSearchParams(query).keys()].map((name) => `${name}=[redacted]`);
+  return { method: req.method ?? "", url: names.length ? `${path}?${names.join("&")}` : path };
+}
+
 /** A URL safe to log: the password, if any, is masked. */
 export function maskUrl(url: string): string {
   try {

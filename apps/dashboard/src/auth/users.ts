@@ -34,6 +34,15 @@ export class UserDirectory {
     return new UserDirectory(users);
   }
 
+  /** The users whose password is one of `passwords`: the hashes are checked, as a login would. */
+  async namesWithPassword(passwords: readonly string[]): Promise<string[]> {
+    const users = [...this.users];
+    const weak = await Promise.all(
+      users.map(async ([, { hash }]) => (await Promise.all(passwords.map((p) => verifyPassword(p, hash)))).some(Boolean)),
+    );
+    return users.filter((_, i) => weak[i]).map(([name]) => name);
+  }
+
   async authenticate(name: string, password: string): Promise<User | null> {
     const user = this.users.get(name);
     const valid = await verifyPassword(password, user?.hash ?? DECOY_HASH);

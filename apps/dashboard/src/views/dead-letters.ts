@@ -49,7 +49,7 @@ export function deadLettersBody(view: DeadLettersView): string {
   const { page } = view;
   const toolbar = view.canAct
     ? `<div class="toolbar">
-  <label>Rate <input id="replay-rate" type="number" min="1" max="1000" value="${view.defaultRate}" style="width:5rem"> / s</label>
+  <label>Rate <input id="replay-rate" type="number" min="1" max="1000" value="${view.defaultRate}"> / s</label>
   <button class="primary" data-action="replay-selected">Replay selected</button>
   <button data-action="replay-filter">Replay all matching (${view.total})</button>
   <button class="danger" data-action="discard-selected">Discard selected</button>
