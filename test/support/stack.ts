@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { BankApi, loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
 import { loadProducerEnv, startProducer } from "@payq/producer";
-import { createLogger, type RunningApp } from "@payq/runtime";
+import { createLogger, DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey, type RunningApp } from "@payq/runtime";
 import { breakerKeys, closeQueues, createQueues, type PayqQueues } from "@payq/shared";
 import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
@@ -37,6 +37,10 @@ const FAST_ENV: Record<string, string> = {
   STALLED_INTERVAL_MS: "1000",
   BANK_TIMEOUT_MS: "2000",
   WORKER_CONCURRENCY: "20",
+  // Tests send bursts far past a merchant's budget; the rate limit's own tests turn it back on.
+  API_RATE_LIMIT_PER_SECOND: "0",
+  // Webhooks go to bank-sim's sink on loopback, which the production default refuses; the SSRF tests set "".
+  WEBHOOK_ALLOWED_HOSTS: DEV_WEBHOOK_ALLOWED_HOSTS,
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
 };
 
@@ -71,7 +75,7 @@ export class Stack {
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       BANK_URL: `http://127.0.0.1:${bank.port}`,
-      PAYQ_API_KEYS: [MERCHANT_A, MERCHANT_B].map((m) => `${m.id}:${m.key}`).join(","),
+      PAYQ_API_KEYS: [MERCHANT_A, MERCHANT_B].map((m) => `${m.id}:${hashApiKey(m.key)}`).join(","),
       ...options.env,
     };
     const producer = await startProducer(loadProducerEnv({ ...env, PRODUCER_PORT: "0" }), testLogger);

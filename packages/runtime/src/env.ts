@@ -3,6 +3,7 @@ import {
   DEFAULT_BREAKER_OPTIONS,
   DEFAULT_BUDGET_OPTIONS,
   DEFAULT_RETRY_POLICY,
+  parseWebhookAllowlist,
   type MachineOptions,
   type RetryPolicy,
   type StoreFailureMode,
@@ -30,7 +31,10 @@ const port = (fallback: number) =>
 const positiveInt = (fallback: number) =>
   z.coerce.number({ error: "must be a positive integer" }).int("must be a positive integer").positive("must be a positive integer").default(fallback);
 
-export const envField = { port, positiveInt, ratio };
+const nonNegativeInt = (fallback: number) =>
+  z.coerce.number({ error: "must be a whole number, 0 or more" }).int("must be a whole number, 0 or more").min(0, "must be a whole number, 0 or more").default(fallback);
+
+export const envField = { port, positiveInt, nonNegativeInt, ratio };
 
 /** Variables every app reads. Defaults make a bare `pnpm start` work on a developer machine. */
 export const commonEnv = {
@@ -71,6 +75,27 @@ export const DEV_WEBHOOK_SECRET = "whsec_payq_development_only";
 
 export const webhookEnv = {
   PAYQ_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").default(DEV_WEBHOOK_SECRET),
+};
+
+/**
+ * The loopback allowlist that development and test launchers set, because bank-sim's webhook sink listens
+ * on loopback. Never a default: without it, webhooks to loopback, private and metadata addresses are refused.
+ */
+export const DEV_WEBHOOK_ALLOWED_HOSTS = "127.0.0.0/8,::1,localhost";
+
+/** Where webhooks may go: public addresses, plus these host names, addresses and CIDRs (comma-separated). */
+export const webhookTargetEnv = {
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        return parseWebhookAllowlist(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 };
 
 const B = DEFAULT_BREAKER_OPTIONS;

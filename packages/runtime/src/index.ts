@@ -1,3 +1,11 @@
+export {
+  apiKeyDigest,
+  DEV_API_KEY,
+  hashApiKey,
+  isWellFormedApiKey,
+  MIN_API_KEY_LENGTH,
+  newApiKey,
+} from "./api-key-hash.ts";
 export { connectPostgres, connectRedis } from "./connect.ts";
 export {
   breakerEnv,
@@ -5,6 +13,7 @@ export {
   commonEnv,
   ConfigError,
   databaseEnv,
+  DEV_WEBHOOK_ALLOWED_HOSTS,
   DEV_WEBHOOK_SECRET,
   envField,
   parseEnv,
@@ -12,6 +21,7 @@ export {
   retryEnv,
   retryPolicyFromEnv,
   webhookEnv,
+  webhookTargetEnv,
 } from "./env.ts";
 export { operationsRouter, type ReadinessCheck } from "./health.ts";
 export {
@@ -24,6 +34,7 @@ export {
   type ApiError,
   type RunningApp,
 } from "./http.ts";
-export { createLogger, maskUrl, REDACTED_PATHS, type Logger } from "./logger.ts";
+export { createLogger, maskUrl, REDACTED_PATHS, requestForLog, type Logger } from "./logger.ts";
 export { exitOnStartupError, stopOnSignals } from "./shutdown.ts";
+export { deploymentEnv, isProduction, refuseDevelopmentDefaults } from "./production.ts";
 export { hashPassword, isPasswordHash, verifyPassword } from "./passwords.ts";

@@ -155,3 +155,11 @@ export {
   verifyWebhook,
   type WebhookVerification,
 } from "./webhooks/signature.ts";
+export { parseWebhookAllowlist, type WebhookAllowlist } from "./webhooks/callback-target.ts";
+export {
+  vetCallbackUrl,
+  vetHost,
+  type CallbackTargetPolicy,
+  type CallbackTargetVerdict,
+  type HostLookup,
+} from "./webhooks/vet-callback-url.ts";

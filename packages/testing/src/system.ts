@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { BankApi } from "@payq/bank-sim";
+import { DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey } from "@payq/runtime";
 import { createPool, migrate, type Pool } from "@payq/shared";
 import { spawnApp, type AppProcess } from "./app-process.ts";
 import { freePort } from "./ports.ts";
@@ -71,12 +72,16 @@ export class SystemStack {
       const [bankPort, producerPort] = [await freePort(), await freePort()];
       const env = {
         LOG_LEVEL: "warn",
+        // Benchmarks and chaos runs drive one merchant far past any sensible request budget.
+        API_RATE_LIMIT_PER_SECOND: "0",
+        // Webhooks go to bank-sim's sink, on loopback, which the production default refuses.
+        WEBHOOK_ALLOWED_HOSTS: DEV_WEBHOOK_ALLOWED_HOSTS,
         ...settings.env,
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
         QUEUE_PREFIX: "payq-system",
         BANK_URL: `http://127.0.0.1:${bankPort}`,
-        PAYQ_API_KEYS: `${SYSTEM_MERCHANT.id}:${SYSTEM_MERCHANT.key}`,
+        PAYQ_API_KEYS: `${SYSTEM_MERCHANT.id}:${hashApiKey(SYSTEM_MERCHANT.key)}`,
       };
       const bankProcess = spawnApp("bank-sim", { ...env, BANK_SIM_PORT: String(bankPort) }, { keepOutput: 20_000, nodeArgs: settings.nodeArgs });
       started.push({ stop: () => stopProcess(bankProcess) });
