@@ -8,6 +8,7 @@ import type { ProducerMetrics } from "./metrics.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { limitRequestRate } from "./middleware/rate-limit.ts";
 import type { MerchantRateLimit } from "./rate-limiter.ts";
+import { apiDescriptionRoutes } from "./routes/api-description.ts";
 import { paymentRoutes } from "./routes/payments.ts";
 
 export interface ProducerDeps {
@@ -33,6 +34,7 @@ export function createProducerApp(deps: ProducerDeps): Express {
   app.set("trust proxy", false);
   app.use(requestLogging(deps));
   app.use(operationsRouter(deps.readiness, deps.metrics.registry));
+  app.use(apiDescriptionRoutes(deps.limits));
   app.use(authenticate(deps.apiKeys));
   if (deps.rateLimit) app.use(limitRequestRate(deps.rateLimit, deps));
   app.use(paymentRoutes(deps));

@@ -3,11 +3,14 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import type { ErrorRequestHandler, Express, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { z } from "zod";
 
 /** An API error body: a stable machine-readable code, a sentence for humans, optional details. */
-export interface ApiError {
-  error: { code: string; message: string; details?: unknown };
-}
+export const apiErrorSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export type ApiError = z.infer<typeof apiErrorSchema>;
 
 export function apiError(code: string, message: string, details?: unknown): ApiError {
   return { error: details === undefined ? { code, message } : { code, message, details } };

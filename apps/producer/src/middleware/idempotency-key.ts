@@ -2,7 +2,7 @@ import type { RequestHandler } from "express";
 import { apiError } from "@payq/runtime";
 
 /** Keys are printable, URL-safe and bounded, so they can be logged and stored as they are. */
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 export interface IdempotencyLocals {
   idempotencyKey: string;

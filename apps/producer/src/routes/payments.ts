@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Queue } from "bullmq";
 import { apiError, type Logger } from "@payq/runtime";
 import {
@@ -8,7 +8,6 @@ import {
   enqueuePayment,
   findMerchantPayment,
   listMerchantPayments,
-  PAYMENT_STATUSES,
   paymentView,
   requestFingerprint,
   vetCallbackUrl,
@@ -22,6 +21,7 @@ import type { IdempotencyLocals } from "../middleware/idempotency-key.ts";
 import { requireIdempotencyKey } from "../middleware/idempotency-key.ts";
 import type { MerchantLocals } from "../middleware/authenticate.ts";
 import { requireJson } from "../middleware/require-json.ts";
+import { isPaymentId, listQuerySchema, type PaymentList } from "./payment-schemas.ts";
 
 export interface PaymentRoutesDeps {
   pool: Pool;
@@ -39,18 +39,6 @@ export interface PaymentRoutesDeps {
 
 const BODY_LIMIT = "16kb";
 const paymentLocation = (id: string) => `/v1/payments/${id}`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const listQuerySchema = z.strictObject({
-  status: z.enum(PAYMENT_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .transform((cursor) => Buffer.from(cursor, "base64url").toString())
-    .refine((id) => UUID.test(id), "cursor is not one this API returned")
-    .optional(),
-});
-
 const fieldErrors = (error: z.ZodError) =>
   error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
 
@@ -116,7 +104,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   );
 
   router.get("/v1/payments/:id", async (req: Request<{ id: string }>, res: Response<unknown, MerchantLocals>) => {
-    const payment = UUID.test(req.params.id)
+    const payment = isPaymentId(req.params.id)
       ? await findMerchantPayment(deps.pool, res.locals.merchantId, req.params.id)
       : null;
     if (!payment) return res.status(404).json(apiError("payment_not_found", "no such payment"));
@@ -134,12 +122,13 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
       limit: query.data.limit,
       after: query.data.cursor,
     });
-    return res.json({
+    const list: PaymentList = {
       object: "list",
       data: page.payments.map(paymentView),
       hasMore: page.nextAfter !== null,
       nextCursor: page.nextAfter && Buffer.from(page.nextAfter).toString("base64url"),
-    });
+    };
+    return res.json(list);
   });
 
   return router;

@@ -33,10 +33,12 @@ export function createPaymentSchema(limits: CreatePaymentLimits = DEFAULT_CREATE
       .number({ error: "amount must be an integer number of minor units" })
       .int("amount must be an integer number of minor units")
       .min(1, "amount must be at least 1")
-      .max(limits.maxAmount, `amount must be at most ${limits.maxAmount}`),
+      .max(limits.maxAmount, `amount must be at most ${limits.maxAmount}`)
+      .meta({ description: "in minor units of the currency" }),
     currency: z
       .string({ error: "currency must be an ISO 4217 code" })
-      .refine(isSupportedCurrency, "currency must be an active ISO 4217 code in upper case, such as USD"),
+      .refine(isSupportedCurrency, "currency must be an active ISO 4217 code in upper case, such as USD")
+      .meta({ description: "an active ISO 4217 code in upper case, such as USD" }),
     source: z
       .string({ error: "source must be a payment token" })
       .regex(SOURCE_TOKEN, "source must be a payment token such as tok_visa (raw card numbers are refused)"),
