@@ -35,6 +35,8 @@ export const workerEnvSchema = z.object({
   STALLED_INTERVAL_MS: envField.positiveInt(30_000),
   /** How often a job may kill its worker before it is dead-lettered as poison. */
   MAX_STALLED_COUNT: envField.positiveInt(3),
+  /** Payments waiting this long while this worker takes none mean its fetch loop is wedged: it is recreated. */
+  WORKER_LIVENESS_STALL_MS: envField.positiveInt(60_000),
   SWEEP_INTERVAL_MS: envField.positiveInt(5_000),
   /** An open payment untouched this long is checked for a live job; live ones are left alone. */
   SWEEP_STALE_AFTER_MS: envField.positiveInt(30_000),

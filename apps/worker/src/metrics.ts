@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { PayqQueues } from "@payq/shared";
 
 const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
+const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized"] as const;
 
 export function createWorkerMetrics(queues: PayqQueues) {
   const registry = new Registry();
@@ -85,6 +86,55 @@ export function createWorkerMetrics(queues: PayqQueues) {
           this.set({ queue: queue.name }, Object.values(counts).reduce((a, b) => a + b, 0));
         }
       },
+    }),
+    dlqOldestAge: new Gauge({
+      name: "payq_dlq_oldest_age_seconds",
+      help: "Age of the oldest entry waiting in each dead-letter queue (0 when empty)",
+      labelNames: ["queue"],
+      registers: [registry],
+      async collect() {
+        for (const queue of [queues.paymentsDeadLetter, queues.notificationsDeadLetter]) {
+          // Oldest first: one job read per queue, whatever the depth.
+          const [oldest] = await queue.getJobs(["waiting"], 0, 0, true);
+          this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+        }
+      },
+    }),
+    queueJobs: new Gauge({
+      name: "payq_queue_jobs",
+      help: "Jobs in the payments and notifications queues, by state",
+      labelNames: ["queue", "state"],
+      registers: [registry],
+      async collect() {
+        for (const queue of [queues.payments, queues.notifications]) {
+          const counts = await queue.getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+        }
+      },
+    }),
+    paymentAttempts: new Counter({
+      name: "payq_payment_attempts_total",
+      help: "Payment jobs started on an open payment: attempt=first for a job's first run, retry for the rest",
+      labelNames: ["attempt"],
+      registers: [registry],
+    }),
+    stalledJobs: new Counter({
+      name: "payq_jobs_stalled_total",
+      help: "Jobs whose lock expired (their worker died or hung) and that BullMQ moved back to run again",
+      labelNames: ["queue"],
+      registers: [registry],
+    }),
+    fetchStall: new Gauge({
+      name: "payq_worker_fetch_stall_seconds",
+      help: "How long jobs have waited while this worker started or finished none (0 when nothing waits)",
+      labelNames: ["queue"],
+      registers: [registry],
+    }),
+    workerRecreated: new Counter({
+      name: "payq_worker_recreated_total",
+      help: "BullMQ workers this process replaced because they stopped fetching while jobs waited",
+      labelNames: ["queue"],
+      registers: [registry],
     }),
   };
 }

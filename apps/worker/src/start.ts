@@ -66,6 +66,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
       lockDurationMs: env.LOCK_DURATION_MS,
       stalledIntervalMs: env.STALLED_INTERVAL_MS,
       maxStalledCount: env.MAX_STALLED_COUNT,
+      livenessStallMs: env.WORKER_LIVENESS_STALL_MS,
     },
     {
       pool,
@@ -99,7 +100,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
     sweeper,
     async stop() {
       // Finish the jobs in hand first; anything cut off is re-run from its checkpoint by another worker.
-      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([workers.payments.close(), workers.notifications.close()]);
       await targets.close();
       await sweeper.stop();
       await closeServer(server);

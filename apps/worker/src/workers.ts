@@ -6,6 +6,7 @@ import { notificationProcessor, type NotificationDeps } from "./notifications/pr
 import { payqBackoff } from "./pipeline/backoff.ts";
 import type { PipelineDeps } from "./pipeline/pipeline-deps.ts";
 import { paymentProcessor } from "./pipeline/process-payment.ts";
+import { watchWorkerLiveness, type WatchedWorker } from "./liveness.ts";
 
 /**
  * A limiter no real throughput reaches. BullMQ only honours `queue.rateLimit()` (how an open breaker
@@ -21,10 +22,17 @@ export interface WorkerSettings {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  /** Waiting payments untouched this long mean the payments worker is wedged and is recreated. */
+  livenessStallMs: number;
 }
 
-/** The BullMQ workers of one process: payments, and the webhooks they owe. */
-export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, notify: NotificationDeps): Worker[] {
+export interface RunningWorkers {
+  payments: WatchedWorker;
+  notifications: Worker;
+}
+
+/** The BullMQ workers of one process: payments (watched for a wedged fetch loop), and the webhooks they owe. */
+export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, notify: NotificationDeps): RunningWorkers {
   const common = {
     connection: settings.connection,
     prefix: settings.prefix,
@@ -32,19 +40,38 @@ export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, n
     stalledInterval: settings.stalledIntervalMs,
     maxStalledCount: settings.maxStalledCount,
   };
-  const payments = new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
-    ...common,
-    concurrency: settings.concurrency,
-    limiter: BREAKER_AWARE_LIMITER,
-    settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
+  const payments = watchWorkerLiveness({
+    queue: pipeline.queues.payments,
+    create: () =>
+      observed(
+        new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
+          ...common,
+          concurrency: settings.concurrency,
+          limiter: BREAKER_AWARE_LIMITER,
+          settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
+        }),
+        pipeline,
+      ),
+    stallMs: settings.livenessStallMs,
+    checkEveryMs: Math.min(5_000, Math.max(250, Math.floor(settings.livenessStallMs / 4))),
+    logger: pipeline.logger,
+    metrics: pipeline.metrics,
   });
-  const notifications = new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {
-    ...common,
-    concurrency: settings.notifyConcurrency,
-    settings: { backoffStrategy: payqBackoff(pipeline.notifyPolicy) },
-  });
-  for (const worker of [payments, notifications]) logErrors(worker, pipeline.logger);
-  return [payments, notifications];
+  const notifications = observed(
+    new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {
+      ...common,
+      concurrency: settings.notifyConcurrency,
+      settings: { backoffStrategy: payqBackoff(pipeline.notifyPolicy) },
+    }),
+    pipeline,
+  );
+  return { payments, notifications };
+}
+
+function observed<T extends Worker>(worker: T, pipeline: PipelineDeps): T {
+  logErrors(worker, pipeline.logger);
+  worker.on("stalled", () => pipeline.metrics.stalledJobs.inc({ queue: worker.name }));
+  return worker;
 }
 
 function logErrors(worker: Worker, logger: Logger): void {

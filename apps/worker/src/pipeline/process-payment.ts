@@ -39,6 +39,7 @@ export function paymentProcessor(deps: PipelineDeps): Processor<PaymentJobData, 
       return { outcome: "already_settled" };
     }
     const attempt: AttemptContext = { run: payment.run, attempt: job.attemptsMade + 1, startedAt: new Date() };
+    deps.metrics.paymentAttempts.inc({ attempt: job.attemptsMade === 0 ? "first" : "retry" });
     if (Date.now() - payment.createdAt.getTime() > deps.deadlineMs) return expire(deps, payment);
     if (Date.now() - payment.updatedAt.getTime() > deps.touchAfterMs) await touchPayment(deps.pool, payment.id);
 
