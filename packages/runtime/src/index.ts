@@ -26,6 +26,7 @@ export {
 export { operationsRouter, type ReadinessCheck } from "./health.ts";
 export {
   apiError,
+  apiErrorSchema,
   boundPort,
   closeServer,
   errorHandler,
@@ -37,4 +38,5 @@ export {
 export { createLogger, maskUrl, REDACTED_PATHS, requestForLog, type Logger } from "./logger.ts";
 export { exitOnStartupError, stopOnSignals } from "./shutdown.ts";
 export { deploymentEnv, isProduction, refuseDevelopmentDefaults } from "./production.ts";
+export { escapeHtml } from "./html.ts";
 export { hashPassword, isPasswordHash, verifyPassword } from "./passwords.ts";

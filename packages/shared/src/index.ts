@@ -121,7 +121,7 @@ export {
   type PaymentPage,
 } from "./payments/payment-queries.ts";
 export { findPayments, markNotificationsDelivered, PaymentBatches, settleCapturedMany, type CapturedPayment } from "./payments/payment-batches.ts";
-export { paymentView, type PaymentView } from "./payments/payment-view.ts";
+export { paymentView, paymentViewSchema, type PaymentView } from "./payments/payment-view.ts";
 export { canTransition } from "./payments/transitions.ts";
 export {
   PAYQ_BACKOFF,
