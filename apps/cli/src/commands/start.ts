@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { databaseEnv, DEV_API_KEY, DEV_WEBHOOK_ALLOWED_HOSTS, envField, maskUrl, parseEnv } from "@payq/runtime";
+import { databaseEnv, DEV_API_KEY, DEV_WEBHOOK_ALLOWED_HOSTS, envField, maskUrl, parseEnv, redisEnv } from "@payq/runtime";
 import { migrate } from "@payq/shared";
+import { ensureLocalRedis, type LocalRedis } from "../local-redis.ts";
 import { complain, say } from "../output.ts";
 
 /** Started in this order, stopped all together. */
@@ -13,6 +14,7 @@ const STOP_TIMEOUT_MS = 30_000;
 
 const startEnv = z.object({
   ...databaseEnv,
+  REDIS_URL: redisEnv.REDIS_URL,
   PRODUCER_PORT: envField.port(3000),
   DASHBOARD_PORT: envField.port(3001),
   WORKER_PORT: envField.port(3002),
@@ -29,7 +31,9 @@ const startEnv = z.object({
  */
 export async function startCommand(): Promise<number> {
   const env = parseEnv(startEnv);
-  await migrate(env.DATABASE_URL).catch((error: unknown) => {
+  const redis = await ensureLocalRedis(env.REDIS_URL);
+  await migrate(env.DATABASE_URL).catch(async (error: unknown) => {
+    await redis.stop();
     throw new Error(`cannot migrate ${maskUrl(env.DATABASE_URL)}: ${(error as Error).message}. Is PostgreSQL running?`, {
       cause: error,
     });
@@ -50,6 +54,7 @@ export async function startCommand(): Promise<number> {
     const force = setTimeout(() => running.forEach((child) => child.kill("SIGKILL")), STOP_TIMEOUT_MS);
     await Promise.all(running.map((child) => new Promise((resolve) => child.once("exit", resolve))));
     clearTimeout(force);
+    await redis.stop();
   };
 
   const exit = new Promise<number>((resolve) => {
@@ -70,11 +75,15 @@ export async function startCommand(): Promise<number> {
     }
   });
 
+  // An app that never answers stops everything started here, the local Redis included, before the error.
   const ready = await Promise.race([
     Promise.all(APPS.map((app) => waitHealthy(ports[app]))).then(() => true),
     exit.then(() => false),
-  ]);
-  if (ready) banner(ports, env);
+  ]).catch(async (error: unknown) => {
+    await stopAll();
+    throw error;
+  });
+  if (ready) banner(ports, env, redis);
   return exit;
 }
 
@@ -92,7 +101,7 @@ async function waitHealthy(port: number): Promise<void> {
   throw new Error(`nothing answered on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-function banner(ports: Record<App, number>, env: z.infer<typeof startEnv>): void {
+function banner(ports: Record<App, number>, env: z.infer<typeof startEnv>, redis: LocalRedis): void {
   const at = (port: number) => `http://127.0.0.1:${port}`;
   say();
   say("payq is running");
@@ -101,6 +110,7 @@ function banner(ports: Record<App, number>, env: z.infer<typeof startEnv>): void
   say(`  dashboard  ${at(ports.dashboard)}${env.PAYQ_DASHBOARD_USERS ? "" : "   admin / payq-admin, viewer / payq-viewer"}`);
   say(`  bank-sim   ${at(ports["bank-sim"])}`);
   say(`  worker     ${at(ports.worker)}/metrics`);
+  say(`  redis      ${redis.description}`);
   say(
     env.WEBHOOK_ALLOWED_HOSTS
       ? `  webhooks   may reach ${env.WEBHOOK_ALLOWED_HOSTS} (loopback allowed for development; the default allows public addresses only)`
