@@ -84,7 +84,7 @@ describe("dashboard security headers", () => {
     const page = await signedIn("/queues");
     const html = await page.text();
     const stylesheet = /href="(static\/css\/[^"]+\.css)"/.exec(html)?.[1];
-    expect(stylesheet).toBeDefined();
+    expect(stylesheet).toMatch(/^static\/css\/[\w.-]+\.css$/);
     const responses: [string, Response, number][] = [
       ["bull-board's page", page, 200],
       ["bull-board's stylesheet", await signedIn(`/queues/${stylesheet}`), 200],

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_API_KEY } from "@payq/runtime";
+import { redisAnswers } from "@payq/shared";
 import { createTestDatabase, freePort, waitFor, type TestDatabase } from "@payq/testing";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -18,19 +18,6 @@ function payqStart(env: Record<string, string>): { child: ChildProcess; output: 
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
-}
-
-async function redisAnswers(port: number): Promise<boolean> {
-  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 describe("pnpm start with no Redis running", () => {
@@ -79,7 +66,7 @@ describe("pnpm start with no Redis running", () => {
       run.child.kill("SIGTERM");
     }
     expect(await run.exited).toBe(0);
-    expect(await redisAnswers(redisPort)).toBe(false);
+    expect(await redisAnswers(`redis://127.0.0.1:${redisPort}`)).toBe(false);
   }, 150_000);
 
   it("says how to get a Redis when the one named is not on this machine, and starts nothing", async () => {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { Redis } from "ioredis";
 import { maskUrl } from "@payq/runtime";
+import { redisAnswers } from "@payq/shared";
 
 export interface LocalRedis {
   /** What `payq start` says about it, for its banner. */
@@ -19,19 +19,6 @@ const HOW_TO_GET_ONE = `Install one and run it with AOF and noeviction, or point
   macOS:         brew install redis && brew services start redis
   Docker:        docker run -d -p 6379:6379 redis:7 --appendonly yes --maxmemory-policy noeviction`;
 
-async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 const installed = () => spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 
 /**
@@ -41,7 +28,7 @@ const installed = () => spawnSync("redis-server", ["--version"], { stdio: "ignor
  * that says how to get a Redis.
  */
 export async function ensureLocalRedis(url: string): Promise<LocalRedis> {
-  if (await answers(url)) return { description: maskUrl(url), stop: () => Promise.resolve() };
+  if (await redisAnswers(url)) return { description: maskUrl(url), stop: () => Promise.resolve() };
   const { hostname, port } = new URL(url);
   if (!LOOPBACK.has(hostname)) throw new Error(`no Redis answers at ${maskUrl(url)}. ${HOW_TO_GET_ONE}`);
   if (!installed()) throw new Error(`no Redis answers at ${maskUrl(url)}, and redis-server is not installed. ${HOW_TO_GET_ONE}`);
@@ -55,7 +42,7 @@ export async function ensureLocalRedis(url: string): Promise<LocalRedis> {
   );
   const exited = new Promise<void>((settle) => child.once("exit", () => settle()));
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await answers(url))) {
+  while (!(await redisAnswers(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`redis-server did not start on port ${port || "6379"} (data in ${dir}). ${HOW_TO_GET_ONE}`);

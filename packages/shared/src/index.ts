@@ -131,7 +131,7 @@ export {
   type QueueRole,
 } from "./queues/names.ts";
 export { closeQueues, createQueues, enqueuePayment, pipelineJobOptions, type PayqQueues } from "./queues/queues.ts";
-export { assertNoEviction, createRedis, waitForRedis, type RedisRole } from "./queues/redis.ts";
+export { assertNoEviction, createRedis, redisAnswers, waitForRedis, type RedisRole } from "./queues/redis.ts";
 export {
   classifyFailure,
   ERROR_CLASSES,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { redisAnswers } from "@payq/shared";
 import { freePort } from "./ports.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -37,18 +37,7 @@ export async function startRedisServer(options: { appendOnly?: boolean } = {}): 
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn("redis-server", args, { stdio: "ignore" });
-    await waitFor(async () => {
-      const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on("error", () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === "PONG";
-      } catch {
-        return false;
-      } finally {
-        probe.disconnect();
-      }
-    }, { timeoutMs: 10_000, message: `redis-server on port ${port} did not start` });
+    await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), { timeoutMs: 10_000, message: `redis-server on port ${port} did not start` });
   };
   const kill = async () => {
     const running = child;

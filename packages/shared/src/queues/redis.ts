@@ -19,6 +19,20 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   });
 }
 
+/** True if a Redis answers PING at `url` now; a probe of its own, which never retries or waits long. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** Resolves once the connection is ready; rejects after `timeoutMs` without an answer. */
 export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === "ready") return;
