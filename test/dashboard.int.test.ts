@@ -3,7 +3,7 @@ import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
-import { QUEUE_NAMES } from "@payq/shared";
+import { QUEUE_NAMES, queuePrefix } from "@payq/shared";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { SHARED_REDIS_URL, Stack, testLogger } from "./support/stack.ts";
@@ -51,19 +51,19 @@ describe("dashboard: login, sessions, bull-board", () => {
     const locked = await login("viewer", "payq-viewer");
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
-    await stack.redis.del(`${stack.prefix}:login:user:viewer`);
+    await stack.redis.del(`{${stack.prefix}:login}:user:viewer`);
   });
 
   it("limits one address to 20 failed logins a minute, whatever the user names", async () => {
-    const earlier = await stack.redis.keys(`${stack.prefix}:login:*`);
+    const earlier = await stack.redis.keys(`{${stack.prefix}:login}:*`);
     if (earlier.length) await stack.redis.del(...earlier);
     for (let i = 0; i < 20; i += 1) expect((await login(`stranger-${i}`, "guess")).status).toBe(401);
     const refused = await login("admin", "payq-admin");
     expect(refused.status).toBe(429);
     expect(refused.headers.get("set-cookie")).toBeNull();
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    const keys = await stack.redis.keys(`${stack.prefix}:login:*`);
-    expect(keys.some((key) => key.startsWith(`${stack.prefix}:login:address:`))).toBe(true);
+    const keys = await stack.redis.keys(`{${stack.prefix}:login}:*`);
+    expect(keys.some((key) => key.startsWith(`{${stack.prefix}:login}:address:`))).toBe(true);
     await stack.redis.del(...keys);
   });
 
@@ -92,7 +92,7 @@ describe("dashboard: login, sessions, bull-board", () => {
     const connection = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
     const worker = new Worker(QUEUE_NAMES.notificationsDeadLetter, () => Promise.resolve({ secret: key, echoed: card }), {
       connection,
-      prefix: stack.prefix,
+      prefix: queuePrefix(stack.prefix, "notificationsDeadLetter"),
     });
     const done = await stack.queues.notificationsDeadLetter.add("done", { paymentId: "p-redact" });
     await stack.waitUntil(async () => (await done.getState()) === "completed", 10_000, "the test job completed");

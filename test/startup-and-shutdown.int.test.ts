@@ -63,7 +63,7 @@ describe("startup errors say what is wrong and how to fix it", () => {
   it("lists every invalid variable", async () => {
     const output = await startFails({ PRODUCER_PORT: "eighty", REDIS_URL: "http://nope" }, /invalid configuration:/);
     expect(output).toMatch(/PRODUCER_PORT: must be a port number/);
-    expect(output).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(output).toMatch(/REDIS_URL: must be a redis:\/\/, rediss:\/\/ or redis\+cluster:\/\/host:port,host:port URL/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deadLetterJobId, markDeadLettered, QUEUE_NAMES, type DeadLetter } from "@payq/shared";
+import { deadLetterJobId, markDeadLettered, QUEUE_NAMES, queuePrefix, type DeadLetter } from "@payq/shared";
 import { concurrentCharges } from "@payq/chaos";
 import { startRedisServer, waitFor, type TestRedisServer } from "@payq/testing";
 import { deadLetterQueueDepth } from "./support/dead-letters.ts";
@@ -25,7 +25,7 @@ describe("the sweeper repairs drift between Postgres and Redis", () => {
     // A worker that dies between the job failing and the payment being marked: only the job failed.
     const crashing = new Worker(QUEUE_NAMES.payments, () => Promise.reject(new UnrecoverableError("worker died")), {
       connection: stack.redis,
-      prefix: stack.prefix,
+      prefix: queuePrefix(stack.prefix, "payments"),
     });
     await waitFor(async () => (await stack.queues.payments.getJob(id))?.failedReason === "worker died");
     await crashing.close();

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeQueues, createQueues, QUEUE_NAMES, type PayqQueues } from "@payq/shared";
+import { closeQueues, createQueues, QUEUE_NAMES, queuePrefix, type PayqQueues } from "@payq/shared";
 import { startTcpProxy, waitFor, type TcpProxy } from "@payq/testing";
 import { createWorkerMetrics, watchWorkerLiveness, type WatchedWorker, type WorkerMetrics } from "@payq/worker";
 import { SHARED_REDIS_URL, testLogger } from "./support/stack.ts";
@@ -54,7 +54,7 @@ describe("worker liveness", () => {
         processed.add(job.id!);
         return Promise.resolve();
       },
-      { connection, prefix, concurrency: 5, limiter: { max: 1_000_000_000, duration: 1_000 } },
+      { connection, prefix: queuePrefix(prefix, "payments"), concurrency: 5, limiter: { max: 1_000_000_000, duration: 1_000 } },
     );
     worker.on("error", () => undefined);
     return worker;

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { BankApi, loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey, type RunningApp } from "@payq/runtime";
-import { breakerKeys, closeQueues, createQueues, type PayqQueues } from "@payq/shared";
+import { breakerKeys, closeQueues, createQueues, createRedis, type PayqQueues, type RedisClient } from "@payq/shared";
 import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
 import { PaymentsApi } from "./payments-api.ts";
@@ -18,10 +18,12 @@ const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", impor
 export const testLogger = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 export interface StackOptions {
-  /** Defaults to the shared Redis; tests that kill or flush Redis pass their own server's URL. */
+  /** Defaults to the shared Redis; tests that kill or flush Redis pass their own server's URL (or a cluster's). */
   redisUrl?: string;
   /** Start an in-process worker (default true). Crash tests spawn worker processes instead. */
   worker?: boolean;
+  /** The queue prefix; a fresh random one unless the Redis is the test's own. */
+  prefix?: string;
   faults?: FaultsUpdate;
   /** Extra environment for producer and workers, e.g. short retry delays. */
   env?: Record<string, string>;
@@ -55,7 +57,7 @@ export class Stack {
 
   private constructor(
     readonly db: TestDatabase,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
     readonly bank: RunningBankSim,
     readonly producer: RunningApp,
@@ -67,7 +69,7 @@ export class Stack {
   static async start(options: StackOptions = {}): Promise<Stack> {
     const db = await createTestDatabase();
     const redisUrl = options.redisUrl ?? SHARED_REDIS_URL;
-    const prefix = `payq-test-${randomBytes(4).toString("hex")}`;
+    const prefix = options.prefix ?? `payq-test-${randomBytes(4).toString("hex")}`;
     const bank = await startBankSim(loadBankSimEnv({ BANK_SIM_PORT: "0", LOG_LEVEL: "silent" }), testLogger);
     const env = {
       ...FAST_ENV,
@@ -79,7 +81,7 @@ export class Stack {
       ...options.env,
     };
     const producer = await startProducer(loadProducerEnv({ ...env, PRODUCER_PORT: "0" }), testLogger);
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const redis = createRedis(redisUrl, "blocking");
     redis.on("error", () => undefined);
     const stack = new Stack(db, redis, prefix, bank, producer, env);
     if (options.faults) await stack.bankApi.setFaults(options.faults);
@@ -191,8 +193,11 @@ export class Stack {
     await this.producer.stop();
     await this.bank.stop();
     await closeQueues(this.queues);
-    await deleteKeys(this.redis, `${this.prefix}:*`).catch(() => undefined);
-    await deleteKeys(this.redis, `{${this.prefix}:*`).catch(() => undefined);
+    // A private cluster is thrown away whole; the shared Redis keeps only what other tests wrote.
+    if (this.redis instanceof Redis) {
+      await deleteKeys(this.redis, `${this.prefix}:*`).catch(() => undefined);
+      await deleteKeys(this.redis, `{${this.prefix}:*`).catch(() => undefined);
+    }
     this.redis.disconnect();
     await this.db.drop();
   }

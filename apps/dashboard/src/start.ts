@@ -12,7 +12,7 @@ import {
   type Logger,
   type RunningApp,
 } from "@payq/runtime";
-import { closeQueues, createQueues, FleetBreakers } from "@payq/shared";
+import { closeQueues, createQueues, FleetBreakers, redisUrlFrom } from "@payq/shared";
 import { createDashboardApp } from "./app.ts";
 import { LoginThrottle } from "./auth/login-throttle.ts";
 import { sessions } from "./auth/session.ts";
@@ -37,7 +37,7 @@ export async function startDashboard(env: DashboardEnv, logger: Logger): Promise
   const users = UserDirectory.parse(env.PAYQ_DASHBOARD_USERS);
   if (isProduction(env)) await refuseGuessablePasswords(users);
   const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-dashboard" });
-  const redis = await connectRedis(env.REDIS_URL, "blocking", logger).catch(async (error: unknown) => {
+  const redis = await connectRedis(redisUrlFrom(env), "blocking", logger).catch(async (error: unknown) => {
     await pool.end();
     throw error;
   });

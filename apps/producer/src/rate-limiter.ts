@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@payq/shared";
 import { BurstyRateLimiter, RateLimiterRedis, RLWrapperTimeouts, type RateLimiterRes } from "rate-limiter-flexible";
 
 /**
@@ -24,7 +24,7 @@ export interface MerchantRateLimit {
 }
 
 /** The merchants' request budget, or null when the limit is turned off (`perSecond` 0). */
-export function merchantRateLimit(redis: Redis, settings: RateLimitSettings): MerchantRateLimit | null {
+export function merchantRateLimit(redis: RedisClient, settings: RateLimitSettings): MerchantRateLimit | null {
   if (settings.perSecond === 0) return null;
   const window = (name: string, points: number, duration: number) =>
     new RLWrapperTimeouts({

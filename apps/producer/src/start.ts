@@ -8,7 +8,7 @@ import {
   type Logger,
   type RunningApp,
 } from "@payq/runtime";
-import { closeQueues, createQueues } from "@payq/shared";
+import { closeQueues, createQueues, redisUrlFrom } from "@payq/shared";
 import { ApiKeyring } from "./api-keys.ts";
 import { createProducerApp } from "./app.ts";
 import type { ProducerEnv } from "./env.ts";
@@ -19,7 +19,7 @@ import { merchantRateLimit } from "./rate-limiter.ts";
 export async function startProducer(env: ProducerEnv, logger: Logger): Promise<RunningApp> {
   const apiKeys = ApiKeyring.parse(env.PAYQ_API_KEYS);
   const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-producer" });
-  const redis = await connectRedis(env.REDIS_URL, "fail-fast", logger).catch(async (error: unknown) => {
+  const redis = await connectRedis(redisUrlFrom(env), "fail-fast", logger).catch(async (error: unknown) => {
     await pool.end();
     throw error;
   });

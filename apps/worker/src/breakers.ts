@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@payq/shared";
 import type { Logger } from "@payq/runtime";
 import { FleetBreakers, type BreakerKind, type MachineOptions, type StoreFailureMode } from "@payq/shared";
 import type { WorkerMetrics } from "./metrics.ts";
@@ -10,7 +10,7 @@ const STATE_VALUE: Record<BreakerKind, number> = { closed: 0, half_open: 1, open
  * by the one process whose call made it, so the fleet logs each transition once.
  */
 export function createBreakers(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   options: MachineOptions & { storeFailureMode: StoreFailureMode },
   logger: Logger,

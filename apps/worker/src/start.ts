@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningApp,
 } from "@payq/runtime";
-import { closeQueues, createQueues, createRedis, PaymentBatches, waitForRedis } from "@payq/shared";
+import { closeQueues, createQueues, createRedis, PaymentBatches, redisUrlFrom, waitForRedis } from "@payq/shared";
 import { BankClient } from "./bank/bank-client.ts";
 import { createBreakers } from "./breakers.ts";
 import type { WorkerEnv } from "./env.ts";
@@ -31,7 +31,7 @@ export interface RunningWorker extends RunningApp {
  */
 export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerSeams = REAL_PARTS): Promise<RunningWorker> {
   const pool = await connectPostgres(env.DATABASE_URL, { max: env.PG_POOL_SIZE, applicationName: "payq-worker" });
-  const redis = await connectRedis(env.REDIS_URL, "blocking", logger).catch(async (error: unknown) => {
+  const redis = await connectRedis(redisUrlFrom(env), "blocking", logger).catch(async (error: unknown) => {
     await pool.end();
     throw error;
   });
@@ -44,7 +44,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
   // Redis can stall one, and BREAKER_STORE_FAILURE_MODE decides what happens then.
   // Many jobs call the breakers at once: auto-pipelining sends a tick's calls in one write. (Not for
   // BullMQ's own connections, where it is known to misbehave.)
-  const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? env.REDIS_URL, "fail-fast", {
+  const breakerRedis = createRedis(env.BREAKER_REDIS_URL ?? redisUrlFrom(env), "fail-fast", {
     commandTimeout: env.BREAKER_STORE_TIMEOUT_MS,
     enableAutoPipelining: true,
   });

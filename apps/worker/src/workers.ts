@@ -1,7 +1,6 @@
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "@payq/runtime";
-import { QUEUE_NAMES, type NotificationJobData, type PaymentJobData } from "@payq/shared";
+import { QUEUE_NAMES, queuePrefix, type NotificationJobData, type PaymentJobData, type RedisClient } from "@payq/shared";
 import { notificationProcessor, type NotificationDeps } from "./notifications/process-notification.ts";
 import { payqBackoff } from "./pipeline/backoff.ts";
 import type { PipelineDeps } from "./pipeline/pipeline-deps.ts";
@@ -15,7 +14,7 @@ import { watchWorkerLiveness, type WatchedWorker } from "./liveness.ts";
 const BREAKER_AWARE_LIMITER = { max: 1_000_000_000, duration: 1_000 };
 
 export interface WorkerSettings {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   notifyConcurrency: number;
@@ -35,7 +34,6 @@ export interface RunningWorkers {
 export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, notify: NotificationDeps): RunningWorkers {
   const common = {
     connection: settings.connection,
-    prefix: settings.prefix,
     lockDuration: settings.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs,
     maxStalledCount: settings.maxStalledCount,
@@ -46,6 +44,7 @@ export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, n
       observed(
         new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
           ...common,
+          prefix: queuePrefix(settings.prefix, "payments"),
           concurrency: settings.concurrency,
           limiter: BREAKER_AWARE_LIMITER,
           settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
@@ -60,6 +59,7 @@ export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, n
   const notifications = observed(
     new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {
       ...common,
+      prefix: queuePrefix(settings.prefix, "notifications"),
       concurrency: settings.notifyConcurrency,
       settings: { backoffStrategy: payqBackoff(pipeline.notifyPolicy) },
     }),

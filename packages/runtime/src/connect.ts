@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { assertNoEviction, createPool, createRedis, waitForRedis, type Pool, type RedisRole } from "@payq/shared";
+import { assertNoEviction, createPool, createRedis, waitForRedis, type Pool, type RedisClient, type RedisRole } from "@payq/shared";
 import { maskUrl } from "./logger.ts";
 
 /** Connects to Postgres and checks the schema is there, or fails with a sentence that says what to do. */
@@ -29,7 +28,7 @@ export async function connectPostgres(url: string, options: { max?: number; appl
  * Connects to Redis and checks it will never evict queue data, or fails with a sentence that says what
  * to do. Later connection errors are logged once per outage, not once per reconnect attempt.
  */
-export async function connectRedis(url: string, role: RedisRole, logger: Logger): Promise<Redis> {
+export async function connectRedis(url: string, role: RedisRole, logger: Logger): Promise<RedisClient> {
   const redis = createRedis(url, role);
   let down = false;
   let lastError: Error | undefined;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   DEFAULT_BREAKER_OPTIONS,
+  parseRedisTarget,
   DEFAULT_BUDGET_OPTIONS,
   DEFAULT_RETRY_POLICY,
   parseWebhookAllowlist,
@@ -41,12 +42,33 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };
 
+const REDIS_URL_ERROR = "must be a redis://, rediss:// or redis+cluster://host:port,host:port URL";
+
+/** One Redis (`redis://`, `rediss://`) or a cluster (`redis+cluster://host:port,…`, `rediss+cluster://`). */
+const redisUrl = () =>
+  z.string().refine((text) => {
+    try {
+      const target = parseRedisTarget(text);
+      return target.kind === "cluster" || /^rediss?:$/.test(new URL(text).protocol);
+    } catch {
+      return false;
+    }
+  }, REDIS_URL_ERROR);
+
 export const redisEnv = {
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).default("redis://127.0.0.1:6379"),
-  /** BullMQ key prefix: deployments sharing one Redis must each have their own. */
+  REDIS_URL: redisUrl().default("redis://127.0.0.1:6379"),
+  /** Seed nodes of a Redis Cluster (`host:port,…`); set, they turn every connection into a cluster one. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}(\s*,\s*[^\s,:]+:\d{1,5})*\s*$/, "must be host:port pairs separated by commas")
+    .optional(),
+  /**
+   * Key prefix: deployments sharing one Redis must each have their own. payq adds the hash tags itself
+   * (one per queue and per breaker), so braces are refused.
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, "letters, digits and _ { } . - only")
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits and _ . - only")
     .default("payq"),
 };
 
@@ -124,7 +146,7 @@ export const breakerEnv = {
    */
   BREAKER_STORE_TIMEOUT_MS: positiveInt(5_000),
   /** The breakers' Redis; defaults to REDIS_URL. */
-  BREAKER_REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  BREAKER_REDIS_URL: redisUrl().optional(),
   RETRY_BUDGET_ENABLED: z.stringbool().default(true),
   RETRY_BUDGET_RATIO: ratio(Q.ratio),
   RETRY_BUDGET_MAX_TOKENS: positiveNumber(Q.maxTokens),

@@ -126,12 +126,14 @@ export { canTransition } from "./payments/transitions.ts";
 export {
   PAYQ_BACKOFF,
   QUEUE_NAMES,
+  queuePrefix,
   type NotificationJobData,
   type PaymentJobData,
   type QueueRole,
 } from "./queues/names.ts";
 export { closeQueues, createQueues, enqueuePayment, pipelineJobOptions, type PayqQueues } from "./queues/queues.ts";
-export { assertNoEviction, createRedis, redisAnswers, waitForRedis, type RedisRole } from "./queues/redis.ts";
+export { assertNoEviction, createRedis, redisAnswers, waitForRedis, type RedisClient, type RedisRole } from "./queues/redis.ts";
+export { parseRedisTarget, redisUrlFrom, type RedisTarget } from "./queues/redis-target.ts";
 export {
   classifyFailure,
   ERROR_CLASSES,

@@ -3,6 +3,7 @@ export { spawnApp, killSpawnedApps, type AppName, type AppProcess } from "./app-
 export { createTestDatabase, prepareTestDatabases, TEST_PG_ADMIN_URL, type TestDatabase } from "./database.ts";
 export { freePort } from "./ports.ts";
 export { startPostgresServer, type TestPostgresServer } from "./postgres-server.ts";
+export { startRedisCluster, type TestRedisCluster } from "./redis-cluster.ts";
 export { startRedisServer, type TestRedisServer } from "./redis-server.ts";
 export { SystemStack, SYSTEM_MERCHANT, type SystemSettings } from "./system.ts";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";

@@ -11,6 +11,7 @@ import {
   deadLetterFilterSchema,
   executeReplayRun,
   listDeadLetters,
+  redisUrlFrom,
   startReplayRun,
   waitForRedis,
   type DeadLetterFilter,
@@ -77,7 +78,7 @@ export async function dlqCommand(args: string[]): Promise<number> {
       say(`${count} dead letters would be replayed`);
       return 0;
     }
-    const redis = createRedis(env.REDIS_URL, "blocking");
+    const redis = createRedis(redisUrlFrom(env), "blocking");
     await waitForRedis(redis);
     const queues = createQueues(redis, env.QUEUE_PREFIX);
     try {

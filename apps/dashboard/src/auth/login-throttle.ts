@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@payq/shared";
 
 /** Failed logins a user name may have before it is locked. */
 const USER_LIMIT = 5;
@@ -15,12 +15,20 @@ export type LoginGate = { allowed: true } | { allowed: false; retryAfterS: numbe
  */
 export class LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
+  /**
+   * Every login key shares one hash tag: `check` and `failed` touch a user's and an address's key in one
+   * MULTI, which Redis Cluster allows only within a slot.
+   */
+  private userKey(user: string): string {
+    return `{${this.prefix}:login}:user:${user}`;
+  }
+
   private keys(user: string, address: string) {
-    return { user: `${this.prefix}:login:user:${user}`, address: `${this.prefix}:login:address:${address}` };
+    return { user: this.userKey(user), address: `{${this.prefix}:login}:address:${address}` };
   }
 
   async check(user: string, address: string): Promise<LoginGate> {
@@ -44,6 +52,6 @@ export class LoginThrottle {
   }
 
   async succeeded(user: string): Promise<void> {
-    await this.redis.del(`${this.prefix}:login:user:${user}`);
+    await this.redis.del(this.userKey(user));
   }
 }

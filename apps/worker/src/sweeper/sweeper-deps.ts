@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@payq/shared";
 import type { Logger } from "@payq/runtime";
 import type { PayqQueues, Pool, RetryPolicy } from "@payq/shared";
 import type { WorkerMetrics } from "../metrics.ts";
@@ -7,7 +7,7 @@ import type { WorkerSeams } from "../seams.ts";
 export interface SweeperDeps {
   pool: Pool;
   queues: PayqQueues;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   metrics: WorkerMetrics;
   retryPolicy: RetryPolicy;

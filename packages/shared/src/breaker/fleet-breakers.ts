@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queues/redis.ts";
 import { budgetFromHash, stateFromHash } from "./breaker-hash.ts";
 import { breakerKeys, breakerRegistryKey } from "./breaker-keys.ts";
 import { windowTotals, type Admission, type ForceAction, type MachineOptions, type Transition } from "./breaker-machine.ts";
@@ -27,7 +27,7 @@ export interface ScriptReply {
  * EVALSHA with a fallback to EVAL, so the script is sent over the wire once per connection.
  */
 export async function runBreakerScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: ReturnType<typeof breakerKeys>,
   call: { operation: BreakerOperation; now?: number; options: MachineOptions; input: object },
 ): Promise<ScriptReply> {
@@ -95,7 +95,7 @@ export class FleetBreakers {
   private readonly known = new Set<string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly options: MachineOptions & { storeFailureMode: StoreFailureMode },
     private readonly hooks: FleetBreakerHooks = {},

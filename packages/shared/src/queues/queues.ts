@@ -1,17 +1,19 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import type { RetryPolicy } from "../retry/retry-policy.ts";
-import { PAYQ_BACKOFF, QUEUE_NAMES, type PaymentJobData, type QueueRole } from "./names.ts";
+import { PAYQ_BACKOFF, QUEUE_NAMES, queuePrefix, type PaymentJobData, type QueueRole } from "./names.ts";
+import type { RedisClient } from "./redis.ts";
 
 export type PayqQueues = Record<QueueRole, Queue>;
 
 /**
- * The queues of one payq deployment, sharing one connection and key prefix. A queue's "error" events
+ * The queues of one payq deployment, sharing one connection and the deployment's prefix, each queue in a
+ * hash tag of its own (`queuePrefix`). A queue's "error" events
  * are its connection's errors, which whoever owns the connection reports (see `connectRedis`); without
  * a listener BullMQ would print each reconnect attempt to stderr.
  */
-export function createQueues(connection: Redis, prefix: string): PayqQueues {
-  const make = (role: QueueRole) => new Queue(QUEUE_NAMES[role], { connection, prefix }).on("error", () => undefined);
+export function createQueues(connection: RedisClient, prefix: string): PayqQueues {
+  const make = (role: QueueRole) =>
+    new Queue(QUEUE_NAMES[role], { connection, prefix: queuePrefix(prefix, role) }).on("error", () => undefined);
   return {
     payments: make("payments"),
     notifications: make("notifications"),
