@@ -18,7 +18,7 @@ describe("ops console API", () => {
   const permanent: string[] = [];
   const ofMerchantB: string[] = [];
 
-  const auditRows = async () => Number((await stack.db.pool.query("SELECT count(*) FROM audit_log WHERE action <> 'login'")).rows[0].count);
+  const auditRows = async () => Number((await stack.db.pool.query("SELECT count(*) FROM audit_log WHERE action <> 'login'")).rows[0]?.count);
   const runEnds = async (client: DashboardClient, id: number) => {
     let run: any;
     await waitFor(async () => {

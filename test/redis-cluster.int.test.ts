@@ -25,7 +25,7 @@ describe("payq on a Redis Cluster of three primaries", () => {
   const allBecome = (ids: string[], status: string, timeoutMs = 30_000) =>
     stack.waitUntil(async () => (await Promise.all(ids.map((id) => stack.statusOf(id)))).every((s) => s === status), timeoutMs, `${ids.length} payments ${status}`);
   const attemptsOf = async (ids: string[]) =>
-    Number((await stack.db.pool.query("SELECT count(*) FROM payment_attempts WHERE payment_id = ANY($1::uuid[])", [ids])).rows[0].count);
+    Number((await stack.db.pool.query("SELECT count(*) FROM payment_attempts WHERE payment_id = ANY($1::uuid[])", [ids])).rows[0]?.count);
 
   beforeAll(async () => {
     cluster = await startRedisCluster(3);

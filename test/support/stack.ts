@@ -12,7 +12,8 @@ import { PaymentsApi } from "./payments-api.ts";
 
 export const MERCHANT_A = { id: "merchant_a", key: "sk_test_merchant_a_0123456789" };
 export const MERCHANT_B = { id: "merchant_b", key: "sk_test_merchant_b_0123456789" };
-export const SHARED_REDIS_URL = "redis://127.0.0.1:6379";
+/** The Redis most tests share (with a queue prefix each): 6379, or the one global setup started. */
+export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
 export const testLogger = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -22,6 +23,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** Start an in-process worker (default true). Crash tests spawn worker processes instead. */
   worker?: boolean;
+  /** A database of the test's own making (the embedded one, say); a fresh copy of the template otherwise. */
+  database?: TestDatabase;
   /** The queue prefix; a fresh random one unless the Redis is the test's own. */
   prefix?: string;
   faults?: FaultsUpdate;
@@ -62,12 +65,15 @@ export class Stack {
     readonly bank: RunningBankSim,
     readonly producer: RunningApp,
     readonly env: Record<string, string>,
+    /** A database handed in belongs to the test that made it, and outlives the stack. */
+    private readonly ownsDatabase: boolean,
   ) {
     this.queues = createQueues(redis, prefix);
   }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
-    const db = await createTestDatabase();
+    const db = options.database ?? (await createTestDatabase());
+    const ownsDatabase = !options.database;
     const redisUrl = options.redisUrl ?? SHARED_REDIS_URL;
     const prefix = options.prefix ?? `payq-test-${randomBytes(4).toString("hex")}`;
     const bank = await startBankSim(loadBankSimEnv({ BANK_SIM_PORT: "0", LOG_LEVEL: "silent" }), testLogger);
@@ -83,7 +89,7 @@ export class Stack {
     const producer = await startProducer(loadProducerEnv({ ...env, PRODUCER_PORT: "0" }), testLogger);
     const redis = createRedis(redisUrl, "blocking");
     redis.on("error", () => undefined);
-    const stack = new Stack(db, redis, prefix, bank, producer, env);
+    const stack = new Stack(db, redis, prefix, bank, producer, env, ownsDatabase);
     if (options.faults) await stack.bankApi.setFaults(options.faults);
     if (options.worker !== false) await stack.startWorker();
     return stack;
@@ -199,7 +205,7 @@ export class Stack {
       await deleteKeys(this.redis, `{${this.prefix}:*`).catch(() => undefined);
     }
     this.redis.disconnect();
-    await this.db.drop();
+    if (this.ownsDatabase) await this.db.drop();
   }
 }
 

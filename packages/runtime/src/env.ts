@@ -72,10 +72,14 @@ export const redisEnv = {
     .default("payq"),
 };
 
+/** Where `pnpm start` and every app look for PostgreSQL when DATABASE_URL is unset. */
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/payq";
+
 export const databaseEnv = {
+  /** A PostgreSQL server (`postgres://`), or the embedded one in a directory (`pglite:/path`), one process only. */
   DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
-    .default("postgres://postgres@127.0.0.1:5432/payq"),
+    .url({ protocol: /^(postgres(ql)?|pglite)$/, error: "must be a postgres:// URL (or pglite:/directory for the embedded database)" })
+    .default(DEFAULT_DATABASE_URL),
 };
 
 export const retryEnv = {

@@ -13,6 +13,7 @@ export {
   commonEnv,
   ConfigError,
   databaseEnv,
+  DEFAULT_DATABASE_URL,
   DEV_WEBHOOK_ALLOWED_HOSTS,
   DEV_WEBHOOK_SECRET,
   envField,

@@ -41,9 +41,11 @@ export {
 } from "./breaker/fleet-breakers.ts";
 export { depositToken, withdrawToken, type Withdrawal } from "./breaker/retry-budget.ts";
 export { ensureDatabase, loadMigrations, migrate } from "./db/migrate.ts";
-export { createPool, type Pool, type PoolClient } from "./db/pool.ts";
+export { createPool, type Pool, type PoolClient, type Queryable } from "./db/pool.ts";
+export { embeddedDirectory, embeddedUrl, isEmbeddedUrl } from "./db/embedded-pool.ts";
+export { postgresAnswers } from "./db/probe.ts";
 export { Batcher, type BatcherOptions } from "./db/batcher.ts";
-export { withTransaction, type Queryable } from "./db/transaction.ts";
+export { withTransaction } from "./db/transaction.ts";
 export {
   deadLetterJobId,
   type AttemptRecord,

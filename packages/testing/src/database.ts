@@ -1,9 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
-import { createPool, loadMigrations, migrate, type Pool } from "@payq/shared";
+import { createPool, embeddedUrl, loadMigrations, migrate, type Pool } from "@payq/shared";
 
-/** The server tests create their databases on: the shared Postgres unless told otherwise. */
-export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+/**
+ * The server tests create their databases on: the shared Postgres unless told otherwise (or unless none
+ * answers, and global setup started one: see `ensureTestServices`). Read when asked, not at import.
+ */
+export const testPgAdminUrl = (): string => process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TEST_DB_PREFIX = "payq_test_";
 const RUN_ENV = "PAYQ_TEST_RUN_PID";
 
@@ -22,13 +28,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function urlFor(database: string, adminUrl = TEST_PG_ADMIN_URL): string {
+function urlFor(database: string, adminUrl = testPgAdminUrl()): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>, adminUrl = TEST_PG_ADMIN_URL): Promise<T> {
+async function admin<T>(work: (client: pg.Client) => Promise<T>, adminUrl = testPgAdminUrl()): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -97,6 +103,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       await pool.end();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    },
+  };
+}
+
+/** A migrated embedded database (PGlite) in a temporary directory of its own, used in this process. */
+export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
+  const directory = await mkdtemp(join(tmpdir(), "payq-pglite-"));
+  const url = embeddedUrl(directory);
+  await migrate(url);
+  const pool = createPool({ connectionString: url });
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await rm(directory, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 
 /** One operator action, as the audit page shows it. */
 export interface AuditEntry {

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { withTransaction } from "./transaction.ts";
+import { isEmbeddedUrl } from "./embedded-pool.ts";
 import { createPool } from "./pool.ts";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
@@ -51,7 +52,8 @@ export async function ensureDatabase(connectionString: string): Promise<void> {
  * Returns the names of the migrations this call applied.
  */
 export async function migrate(connectionString: string): Promise<string[]> {
-  await ensureDatabase(connectionString);
+  // The embedded database is its directory: there is no server to create it on.
+  if (!isEmbeddedUrl(connectionString)) await ensureDatabase(connectionString);
   const migrations = await loadMigrations();
   const pool = createPool({ connectionString, max: 1, applicationName: "payq-migrate" });
   const applied: string[] = [];

@@ -1,31 +1,39 @@
-import pg from "pg";
-
-/** Postgres `int8` (OID 20) carries money in minor units; amounts are capped far below 2^53. */
-const INT8_OID = 20;
+import pg, { type QueryConfig, type QueryResult, type QueryResultRow } from "pg";
+import { createEmbeddedPool, isEmbeddedUrl } from "./embedded-pool.ts";
+import { INT8_OID, parseSafeInteger } from "./int8.ts";
 
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary"): unknown =>
     oid === INT8_OID ? parseSafeInteger : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
 };
 
-function parseSafeInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} exceeds the safe integer range`);
-  return value;
-}
-
 export interface PoolOptions {
+  /** `postgres://…` for a PostgreSQL server, `pglite:<directory>` for the embedded one. */
   connectionString: string;
-  /** Connections per process. @default 10 */
+  /** Connections per process (a server's pool). @default 10 */
   max?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
 }
 
-export type Pool = pg.Pool;
-export type PoolClient = pg.PoolClient;
+/** What payq asks of a database connection: the part of pg's API that the embedded database offers too. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface PoolClient extends Queryable {
+  /** Gives the client back; with an error, the connection is thrown away instead. */
+  release(error?: Error | boolean): void;
+}
+
+export interface Pool extends Queryable {
+  /** A client of its own, for a transaction. */
+  connect(): Promise<PoolClient>;
+  end(): Promise<void>;
+}
 
 export function createPool(options: PoolOptions): Pool {
+  if (isEmbeddedUrl(options.connectionString)) return createEmbeddedPool(options.connectionString);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,

@@ -17,6 +17,3 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     client.release(broken);
   }
 }
-
-/** Anything that can run a query: the pool itself or a client inside a transaction. */
-export type Queryable = Pick<Pool, "query"> | Pick<PoolClient, "query">;

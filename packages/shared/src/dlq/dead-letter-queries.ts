@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import type { PipelineStep } from "../payments/payment.ts";
 import type { ErrorClass } from "../retry/classify.ts";
 import type { DeadLetterReason } from "./dead-letter.ts";

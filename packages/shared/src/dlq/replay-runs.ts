@@ -1,6 +1,6 @@
 import { completeAudit, recordAudit } from "../audit/audit-log.ts";
 import type { Pool } from "../db/pool.ts";
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import type { PayqQueues } from "../queues/queues.ts";
 import type { RetryPolicy } from "../retry/retry-policy.ts";
 import type { DeadLetterFilter } from "./dead-letter-filter.ts";

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import type { LedgerCapture } from "./reconcile.ts";
 
 /** Every capture the ledger knows of: one bank-clearing entry per succeeded payment. */

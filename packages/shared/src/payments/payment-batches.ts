@@ -1,5 +1,5 @@
 import { Batcher, type BatcherOptions } from "../db/batcher.ts";
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import { captureEntries } from "../ledger/entries.ts";
 import type { AttemptContext } from "./payment-outcomes.ts";
 import { paymentFromRow, type Payment, type PaymentRow } from "./payment.ts";

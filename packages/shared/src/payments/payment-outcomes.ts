@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import type { StepFailure } from "../retry/step-failure.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/transaction.ts";
+import type { Queryable } from "../db/pool.ts";
 import { paymentFromRow, type Payment, type PaymentRow, type PaymentStatus } from "./payment.ts";
 
 export async function findPayment(db: Queryable, id: string): Promise<Payment | null> {
