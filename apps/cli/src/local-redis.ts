@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { maskUrl } from "@payq/runtime";
-import { redisAnswers } from "@payq/shared";
+import { parseRedisTarget, redisAnswers } from "@payq/shared";
 
 export interface LocalRedis {
   /** What `payq start` says about it, for its banner. */
@@ -25,10 +25,11 @@ const installed = () => spawnSync("redis-server", ["--version"], { stdio: "ignor
  * The Redis `payq start` runs on: the one at REDIS_URL if it answers; otherwise, when REDIS_URL is on this
  * machine and redis-server is installed, one started here with payq's settings (AOF every second,
  * noeviction) and its data under `.data/`, stopped again with the system. Anything else is an error
- * that says how to get a Redis.
+ * that says how to get a Redis. A cluster is never started here: it must already answer.
  */
 export async function ensureLocalRedis(url: string): Promise<LocalRedis> {
   if (await redisAnswers(url)) return { description: maskUrl(url), stop: () => Promise.resolve() };
+  if (parseRedisTarget(url).kind === "cluster") throw new Error(`no Redis Cluster answers at ${maskUrl(url)}`);
   const { hostname, port } = new URL(url);
   if (!LOOPBACK.has(hostname)) throw new Error(`no Redis answers at ${maskUrl(url)}. ${HOW_TO_GET_ONE}`);
   if (!installed()) throw new Error(`no Redis answers at ${maskUrl(url)}, and redis-server is not installed. ${HOW_TO_GET_ONE}`);

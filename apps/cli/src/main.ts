@@ -18,7 +18,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 const USAGE = `usage: pnpm payq <command>
-  start              run producer, worker, dashboard and bank-sim (after migrating)
+  start              migrate, then run producer, worker, dashboard and bank-sim
+                     (on an embedded PostgreSQL when none answers and DATABASE_URL is unset)
   migrate            create the database if needed and apply migrations
   reconcile [--json] compare the ledger with the bank's statement; exit 1 on any difference
   demo [--rate N] [--count N] [--calm]

@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { databaseEnv, parseEnv, redisEnv, retryEnv, retryPolicyFromEnv } from "@payq/runtime";
+import { parseEnv, redisEnv, retryEnv, retryPolicyFromEnv } from "@payq/runtime";
 import {
   closeQueues,
   countReplayTarget,
@@ -17,6 +17,7 @@ import {
   type DeadLetterFilter,
   type ReplayTarget,
 } from "@payq/shared";
+import { commandDatabaseUrl } from "../database-choice.ts";
 import { complain, say } from "../output.ts";
 
 const FILTER_OPTIONS = {
@@ -56,8 +57,8 @@ export async function dlqCommand(args: string[]): Promise<number> {
       actor: { type: "string", default: `cli:${userInfo().username}` },
     },
   });
-  const env = parseEnv(z.object({ ...databaseEnv, ...redisEnv, ...retryEnv }));
-  const pool = createPool({ connectionString: env.DATABASE_URL, max: 2, applicationName: "payq-cli" });
+  const env = parseEnv(z.object({ ...redisEnv, ...retryEnv }));
+  const pool = createPool({ connectionString: await commandDatabaseUrl(), max: 2, applicationName: "payq-cli" });
   try {
     const filter = filterOf(values);
     if (sub === "list") {

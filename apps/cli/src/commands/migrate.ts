@@ -1,12 +1,12 @@
-import { z } from "zod";
-import { databaseEnv, maskUrl, parseEnv } from "@payq/runtime";
+import { maskUrl } from "@payq/runtime";
 import { migrate } from "@payq/shared";
+import { commandDatabaseUrl } from "../database-choice.ts";
 import { say } from "../output.ts";
 
 /** `payq migrate`: creates the database if needed and applies pending migrations. */
 export async function migrateCommand(): Promise<number> {
-  const env = parseEnv(z.object(databaseEnv));
-  const applied = await migrate(env.DATABASE_URL);
-  say(applied.length ? `applied ${applied.join(", ")} to ${maskUrl(env.DATABASE_URL)}` : `${maskUrl(env.DATABASE_URL)} is up to date`);
+  const url = await commandDatabaseUrl();
+  const applied = await migrate(url);
+  say(applied.length ? `applied ${applied.join(", ")} to ${maskUrl(url)}` : `${maskUrl(url)} is up to date`);
   return 0;
 }

@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { databaseEnv, parseEnv } from "@payq/runtime";
+import { parseEnv } from "@payq/runtime";
 import { createPool, ledgerCaptures, ledgerSums, reconcile, type StatementEntry } from "@payq/shared";
+import { commandDatabaseUrl } from "../database-choice.ts";
 import { say } from "../output.ts";
 
 const SHOWN_IDS = 20;
@@ -12,8 +13,8 @@ const SHOWN_IDS = 20;
  */
 export async function reconcileCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
-  const env = parseEnv(z.object({ ...databaseEnv, BANK_URL: z.url().default("http://127.0.0.1:4010") }));
-  const pool = createPool({ connectionString: env.DATABASE_URL, max: 2, applicationName: "payq-reconcile" });
+  const env = parseEnv(z.object({ BANK_URL: z.url().default("http://127.0.0.1:4010") }));
+  const pool = createPool({ connectionString: await commandDatabaseUrl(), max: 2, applicationName: "payq-reconcile" });
   try {
     const response = await fetch(new URL("/v1/statement", env.BANK_URL));
     if (!response.ok) throw new Error(`the bank's statement is unavailable (${response.status})`);
