@@ -19,7 +19,7 @@ const SCHEMAS: Record<string, EnvSchema> = {
   "bank-sim": bankSimEnvSchema,
 };
 /** Documented variables read outside the four apps' schemas. */
-const ELSEWHERE = new Set(["PAYQ_API_KEY", "PAYQ_FUZZ_SEED"]);
+const ELSEWHERE = new Set(["PAYQ_API_KEY", "PAYQ_FUZZ_SEED", "TEST_REDIS_URL", "TEST_PG_ADMIN_URL"]);
 
 interface Row {
   names: string[];

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
-import { TEST_PG_ADMIN_URL } from "@payq/testing";
+import { testPgAdminUrl } from "@payq/testing";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { paymentBody } from "./support/payments-api.ts";
 import { MERCHANT_A, Stack, testLogger } from "./support/stack.ts";
@@ -49,7 +49,7 @@ describe("internal errors reach clients as a code, never as internals", () => {
   });
 
   async function admin(sql: string): Promise<void> {
-    const connection = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+    const connection = new pg.Client({ connectionString: testPgAdminUrl() });
     await connection.connect();
     try {
       await connection.query(sql);

@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadMigrations, migrate } from "@payq/shared";
-import { TEST_PG_ADMIN_URL } from "@payq/testing";
+import { testPgAdminUrl } from "@payq/testing";
 
 const name = `payq_test_migrate_${randomBytes(4).toString("hex")}`;
-const url = Object.assign(new URL(TEST_PG_ADMIN_URL), { pathname: `/${name}` }).toString();
+const url = Object.assign(new URL(testPgAdminUrl()), { pathname: `/${name}` }).toString();
 
 describe("migrations", () => {
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+    const admin = new pg.Client({ connectionString: testPgAdminUrl() });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();

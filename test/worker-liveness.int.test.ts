@@ -30,7 +30,7 @@ describe("worker liveness", () => {
     redis = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
     queues = createQueues(redis, prefix);
     metrics = createWorkerMetrics(queues);
-    proxy = await startTcpProxy(6379);
+    proxy = await startTcpProxy(Number(new URL(SHARED_REDIS_URL).port));
     processed.clear();
   });
   afterEach(async () => {
