@@ -5,6 +5,7 @@ import { createPool, migrate, type Pool } from "@payq/shared";
 import { spawnApp, type AppProcess } from "./app-process.ts";
 import { freePort } from "./ports.ts";
 import { startPostgresServer, type TestPostgresServer } from "./postgres-server.ts";
+import { startRedisCluster, type TestRedisCluster } from "./redis-cluster.ts";
 import { startRedisServer, type TestRedisServer } from "./redis-server.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 import { waitFor } from "./wait-for.ts";
@@ -22,6 +23,8 @@ export interface SystemSettings {
   nodeArgs?: string[];
   /** A test build of the worker's entry point, to prove the checker catches it. */
   workerMain?: string;
+  /** Run on a Redis Cluster of three primaries instead of one redis-server (no proxies, no Redis faults). */
+  cluster?: boolean;
 }
 
 interface WorkerSlot {
@@ -45,7 +48,7 @@ export class SystemStack {
   private readonly stopping = new Set<AppProcess>();
 
   private constructor(
-    readonly redis: TestRedisServer,
+    private readonly redisServer: TestRedisServer | TestRedisCluster,
     readonly postgres: TestPostgresServer,
     readonly pool: Pool,
     readonly bank: BankApi,
@@ -61,7 +64,8 @@ export class SystemStack {
   static async start(settings: SystemSettings): Promise<SystemStack> {
     const started: { stop(): Promise<void> }[] = [];
     try {
-      const redis = await startRedisServer({ appendOnly: true });
+      if (settings.cluster && settings.proxies) throw new Error("a cluster stack has no per-worker proxies");
+      const redis = settings.cluster ? await startRedisCluster(3) : await startRedisServer({ appendOnly: true });
       started.push(redis);
       const postgres = await startPostgresServer();
       started.push(postgres);
@@ -89,7 +93,7 @@ export class SystemStack {
       started.push({ stop: () => stopProcess(producer) });
       const slots: WorkerSlot[] = [];
       for (let i = 0; i < settings.workers; i += 1) {
-        const proxy = settings.proxies ? await startTcpProxy(redis.port) : null;
+        const proxy = settings.proxies && "port" in redis ? await startTcpProxy(redis.port) : null;
         if (proxy) started.push({ stop: () => proxy.close() });
         slots.push({ port: await freePort(), proxy, process: null });
       }
@@ -107,6 +111,17 @@ export class SystemStack {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The stack's one redis-server, for faults; a cluster stack has none. */
+  get redis(): TestRedisServer {
+    if (!("kill" in this.redisServer)) throw new Error("this stack runs on a Redis Cluster: no single server to fault");
+    return this.redisServer;
+  }
+
+  /** The cluster a cluster stack runs on. */
+  get cluster(): TestRedisCluster | null {
+    return "primaryOf" in this.redisServer ? this.redisServer : null;
   }
 
   get workerCount(): number {
@@ -201,7 +216,7 @@ export class SystemStack {
     await Promise.all(this.slots.flatMap((slot) => (slot.proxy ? [slot.proxy.close()] : [])));
     await this.pool.end().catch(() => undefined);
     await this.postgres.stop();
-    await this.redis.stop();
+    await this.redisServer.stop();
   }
 }
 

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
+import { createRedis, QUEUE_NAMES, queuePrefix, type QueueRole } from "@payq/shared";
 import { SystemStack } from "@payq/testing";
 import { ingestLoad } from "./ingest.ts";
 import { PayqBench } from "./payq-bench.ts";
 import { RawBullmq } from "./raw-bullmq.ts";
-import { ratioSummary, runsTable, table } from "./report.ts";
+import { ratioSummary, runsTable, serversTable, table } from "./report.ts";
 import { runEndToEnd, runRaw, runWorkerStage, type Bench, type RunResult } from "./runs.ts";
 
 const { values } = parseArgs({
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     out: { type: "string", default: ".data/bench" },
     profile: { type: "string" },
     json: { type: "boolean", default: false },
+    cluster: { type: "boolean", default: false },
   },
 });
 const say = (line = "") => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -30,14 +31,22 @@ const count = Number(values.payments);
 const inFlight = Number(values.concurrency);
 const workerCount = Number(values.workers);
 const WORKER_CONCURRENCY = 50;
+const QUEUE_ROLES = Object.keys(QUEUE_NAMES) as QueueRole[];
 
 /** One stack for the whole run: raw BullMQ and payq share its Redis, the machine and the moment. */
 async function withBench<T>(workers: number, work: (bench: Bench) => Promise<T>): Promise<T> {
   // --profile DIR: every app writes a V8 CPU profile there when it stops (pnpm bench:profile DIR reads them).
   const nodeArgs = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values.profile)}`] : [];
-  const stack = await SystemStack.start({ workers, env: { LOG_LEVEL: "warn", WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) }, nodeArgs });
-  const redis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  const raw = await RawBullmq.start(redis, stack.redis.url, workers, WORKER_CONCURRENCY);
+  const stack = await SystemStack.start({
+    workers,
+    env: { LOG_LEVEL: "warn", WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+    nodeArgs,
+    cluster: values.cluster,
+  });
+  const redisUrl = stack.env.REDIS_URL!;
+  const redis = createRedis(redisUrl, "blocking");
+  const raw = await RawBullmq.start(redis, redisUrl, workers, WORKER_CONCURRENCY);
+  if (stack.cluster) clusterPlacement = await placement(stack, raw);
   const payq = new PayqBench(stack, redis, inFlight);
   try {
     return await work({ stack, redis, payq, raw });
@@ -47,6 +56,20 @@ async function withBench<T>(workers: number, work: (bench: Bench) => Promise<T>)
     redis.disconnect();
     await stack.stop();
   }
+}
+
+/** On a cluster: which of payq's hash tags (and raw BullMQ's) each primary serves, by `host:port`. */
+let clusterPlacement: Record<string, string> | null = null;
+async function placement(stack: SystemStack, raw: RawBullmq): Promise<Record<string, string>> {
+  const prefix = stack.env.QUEUE_PREFIX!;
+  const tags: [string, string][] = [
+    ...QUEUE_ROLES.map((role): [string, string] => [QUEUE_NAMES[role], queuePrefix(prefix, role)]),
+    ["breaker bank", `{${prefix}:breaker:bank}`],
+    ["raw BullMQ", raw.prefix],
+  ];
+  const served: Record<string, string[]> = {};
+  for (const [label, tag] of tags) (served[`127.0.0.1:${await stack.cluster!.primaryOf(`${tag}:x`)}`] ??= []).push(label);
+  return Object.fromEntries(Object.entries(served).map(([server, labels]) => [server, labels.join(", ")]));
 }
 
 const sections: string[] = [];
@@ -111,6 +134,7 @@ if (values.paced) {
   const measuredPairs = runs.slice(1);
   report.pairs = runs;
   section("Every run (pair 1 is warm-up)", runsTable(runs.flat()));
+  if (clusterPlacement) section("Each primary of the cluster, per item (pair 1 is warm-up)", serversTable(runs.flat(), clusterPlacement));
   section("Same-run ratios (pairs 2…)", table(["ratio", "median", "min–max", "target", ""], [
     ratioSummary("B/A end to end", measuredPairs.map(([a, b]) => b!.perSecond / a!.perSecond), 0.25),
     ratioSummary("C/A worker stage", measuredPairs.map(([a, , c]) => c!.perSecond / a!.perSecond), 0.4),

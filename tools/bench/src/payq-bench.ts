@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Pool as HttpPool } from "undici";
-import type { Redis } from "ioredis";
-import { closeQueues, createQueues, type PayqQueues } from "@payq/shared";
+import { closeQueues, createQueues, type PayqQueues, type RedisClient } from "@payq/shared";
 import { SYSTEM_MERCHANT, waitFor, type SystemStack } from "@payq/testing";
 import { drive } from "./pace.ts";
 import { queueIdle } from "./queue-idle.ts";
@@ -19,7 +18,7 @@ export class PayqBench {
 
   constructor(
     private readonly stack: SystemStack,
-    redis: Redis,
+    redis: RedisClient,
     connections: number,
   ) {
     this.http = new HttpPool(stack.producerUrl, { connections });

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Queue, type Job } from "bullmq";
-import type { Redis } from "ioredis";
-import { pipelineJobOptions } from "@payq/shared";
+import { pipelineJobOptions, type RedisClient } from "@payq/shared";
 import { spawnApp, waitFor, type AppProcess } from "@payq/testing";
 import { drive } from "./pace.ts";
 import { queueIdle } from "./queue-idle.ts";
@@ -15,15 +14,18 @@ export class RawBullmq {
   private constructor(
     private readonly queue: Queue,
     private readonly workers: AppProcess[],
+    /** Its key prefix, a hash tag of its own. */
+    readonly prefix: string,
   ) {}
 
-  static async start(redis: Redis, redisUrl: string, workers: number, concurrency: number): Promise<RawBullmq> {
-    const prefix = `raw-${randomUUID().slice(0, 8)}`;
+  static async start(redis: RedisClient, redisUrl: string, workers: number, concurrency: number): Promise<RawBullmq> {
+    // A hash tag, as BullMQ needs on a cluster; a single Redis ignores it.
+    const prefix = `{raw-${randomUUID().slice(0, 8)}}`;
     const processes = Array.from({ length: workers }, () =>
       spawnApp("worker", { REDIS_URL: redisUrl, QUEUE_NAME, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: String(concurrency) }, { main: RAW_WORKER }),
     );
     await Promise.all(processes.map((p) => waitFor(() => p.output().includes("ready"), { timeoutMs: 30_000, message: "raw worker did not start" })));
-    return new RawBullmq(new Queue(QUEUE_NAME, { connection: redis, prefix }), processes);
+    return new RawBullmq(new Queue(QUEUE_NAME, { connection: redis, prefix }), processes, prefix);
   }
 
   pids(): number[] {

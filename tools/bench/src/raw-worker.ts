@@ -3,9 +3,9 @@
  * with the same connection settings and concurrency. Runs until SIGTERM.
  */
 import { Worker } from "bullmq";
-import { Redis } from "ioredis";
+import { createRedis } from "@payq/shared";
 
-const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+const connection = createRedis(process.env.REDIS_URL!, "blocking");
 const worker = new Worker(process.env.QUEUE_NAME!, () => Promise.resolve(), {
   connection,
   prefix: process.env.QUEUE_PREFIX!,

@@ -14,6 +14,14 @@ export function runsTable(runs: readonly RunResult[]): string {
   return table(head, rows);
 }
 
+/** On a cluster: what each primary carried per item, and which of payq's hash tags it serves. */
+export function serversTable(runs: readonly RunResult[], servedBy: Record<string, string>): string {
+  const servers = Object.keys(runs[0]?.cost.redisByServer ?? {}).sort();
+  const head = ["run", ...servers.map((server) => `${server} (${servedBy[server] || "nothing of payq's"}) CPU µs / cmds`)];
+  const rows = runs.map((r) => [r.kind, ...servers.map((server) => `${r.cost.redisByServer[server]?.cpuUs ?? dash} / ${r.cost.redisByServer[server]?.commands ?? dash}`)]);
+  return table(head, rows);
+}
+
 export function table(head: string[], rows: string[][]): string {
   return [head, head.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@payq/shared";
 import type { SystemStack } from "@payq/testing";
 import type { PayqBench, RunTimes } from "./payq-bench.ts";
 import type { RawBullmq } from "./raw-bullmq.ts";
@@ -17,7 +17,7 @@ export interface RunResult {
 
 export interface Bench {
   stack: SystemStack;
-  redis: Redis;
+  redis: RedisClient;
   payq: PayqBench;
   raw: RawBullmq;
 }
