@@ -18,14 +18,14 @@ export interface DatabaseChoice {
  * The database payq runs on: DATABASE_URL when it is set; otherwise the PostgreSQL at the default URL if
  * one answers there, and if none does, the embedded PostgreSQL (PGlite) with its data under `.data/`.
  */
-export async function chooseDatabase(configured: string | undefined): Promise<DatabaseChoice> {
+export async function chooseDatabase(configured: string | undefined, fallback = DEFAULT_DATABASE_URL): Promise<DatabaseChoice> {
   if (configured) return describe(configured);
-  if (await postgresAnswers(DEFAULT_DATABASE_URL)) return describe(DEFAULT_DATABASE_URL);
+  if (await postgresAnswers(fallback)) return describe(fallback);
   const url = embeddedUrl(EMBEDDED_DIRECTORY);
   return {
     url,
     embedded: true,
-    description: `embedded (PGlite) in ${embeddedDirectory(url)}: no PostgreSQL answers at ${maskUrl(DEFAULT_DATABASE_URL)}`,
+    description: `embedded (PGlite) in ${embeddedDirectory(url)}: no PostgreSQL answers at ${maskUrl(fallback)}`,
   };
 }
 

@@ -141,7 +141,7 @@ function claim(directory: string): void {
   if (holder !== process.pid && isAlive(holder)) {
     throw new Error(
       `the embedded PostgreSQL in ${directory} is in use by process ${holder}; it serves one process at a time ` +
-        "(stop that one, or point DATABASE_URL at a PostgreSQL server)",
+        `(stop that one, or point DATABASE_URL at a PostgreSQL server; if no payq runs, delete ${file})`,
     );
   }
   writeFileSync(file, String(process.pid));
@@ -161,7 +161,7 @@ function isAlive(pid: number): boolean {
 async function run<R extends QueryResultRow>(db: PGlite, query: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
   const text = typeof query === "string" ? query : query.text;
   const params = values ?? (typeof query === "string" ? undefined : query.values);
-  const result: Results<R> | undefined = params?.length ? await db.query<R>(text, params) : (await db.exec(text)).at(-1) as Results<R> | undefined;
+  const result = params?.length ? await db.query<R>(text, params) : ((await db.exec(text)).at(-1) as Results<R> | undefined);
   const rows = result?.rows ?? [];
   return {
     rows,

@@ -1,0 +1,1 @@
+export { chooseDatabase, type DatabaseChoice } from "./database-choice.ts";
