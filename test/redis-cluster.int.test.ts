@@ -116,6 +116,17 @@ describe("payq on a Redis Cluster of three primaries", () => {
     });
   });
 
+  it("shows every queue, and the cluster's Redis, in bull-board", async () => {
+    const queues = await operator.get("/queues/api/queues");
+    expect(queues.status).toBe(200);
+    expect((queues.body.queues as { name: string }[]).map((queue) => queue.name).sort()).toEqual(
+      ["notifications", "notifications-dead-letter", "payments", "payments-dead-letter"],
+    );
+    const stats = await operator.get("/queues/api/redis/stats");
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ mode: "cluster" });
+  });
+
   it("keeps each queue and breaker in one slot, and spreads them over the primaries", async () => {
     const primary = (tag: string) => cluster.primaryOf(`${tag}:x`);
     const placements = {

@@ -46,6 +46,9 @@ describe("the retry budget with a bank failing half its charges", () => {
     const jobs = await Promise.all(ids.map((id) => stack.queues.payments.getJob(id)));
     const mismatched = jobs.filter((job) => job && job.attemptsMade !== (failures.get(job.id!) ?? 0) && job.finishedOn === undefined);
     expect(mismatched.map((job) => [job!.id, job!.attemptsMade, failures.get(job!.id!)])).toEqual([]);
-    expect(await stack.queues.payments.getDelayedCount()).toBeGreaterThan(0);
+    // Retries the budget held back are still queued: delayed, or just promoted to waiting (deferrals
+    // come due together, so on a busy machine a stop can catch them all between the two).
+    const { delayed = 0, waiting = 0 } = await stack.queues.payments.getJobCounts("delayed", "waiting");
+    expect(delayed + waiting).toBeGreaterThan(0);
   });
 });
