@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chargeIdempotencyKey, createPool, embeddedDirectory, migrate } from "@payq/shared";
-import { createEmbeddedTestDatabase, type TestDatabase } from "@payq/testing";
+import { createEmbeddedTestDatabase, spawnCaptured, type TestDatabase } from "@payq/testing";
 import { deadLetterQueueDepth, replayAllDeadLetters } from "./support/dead-letters.ts";
 import { ledgerShape, reconcileWithBank } from "./support/ledger.ts";
 import { paymentBody } from "./support/payments-api.ts";
@@ -71,12 +70,9 @@ describe("payq on the embedded PostgreSQL", () => {
     const script = `import { createPool } from ${JSON.stringify(SHARED)};
       const pool = createPool({ connectionString: ${JSON.stringify(db.url)} });
       pool.query("SELECT 1").then(() => process.exit(0), (error) => { console.error(error.message); process.exit(3); });`;
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.once("exit", resolve));
-    expect(code).toBe(3);
-    expect(stderr).toContain(`the embedded PostgreSQL in ${embeddedDirectory(db.url)} is in use by process ${process.pid}`);
+    const second = spawnCaptured(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+    expect((await second.exited).code).toBe(3);
+    expect(second.output()).toContain(`the embedded PostgreSQL in ${embeddedDirectory(db.url)} is in use by process ${process.pid}`);
   });
 
   it("keeps every payment across a close and reopen of the directory", async () => {

@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_API_KEY } from "@payq/runtime";
-import { waitFor } from "@payq/testing";
+import { spawnCaptured, waitFor } from "@payq/testing";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MINUTE = 60_000;
@@ -21,17 +21,12 @@ describe("a fresh clone, on a machine with Node and redis-server but no PostgreS
   let clone: string;
 
   /** Runs `command` in the clone inside a new network namespace with only loopback, in its own process group. */
-  function isolated(command: string, env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | string | null> } {
-    const child = spawn("unshare", ["--net", "--", "sh", "-c", `ip link set lo up && exec ${command}`], {
+  const isolated = (command: string) =>
+    spawnCaptured("unshare", ["--net", "--", "sh", "-c", `ip link set lo up && exec ${command}`], {
       cwd: clone,
       detached: true,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "warn", NO_COLOR: "1", ...env },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "warn", NO_COLOR: "1" },
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal))) };
-  }
 
   /** Runs a script with the clone's node_modules, inside the network namespace of process `pid`. */
   function insideNamespaceOf(pid: number, script: string): string {
@@ -75,7 +70,8 @@ describe("a fresh clone, on a machine with Node and redis-server but no PostgreS
       // Ctrl-C: the terminal signals the whole process group, pnpm and payq alike.
       process.kill(-run.child.pid!, "SIGINT");
     }
-    expect([0, "SIGINT"]).toContain(await run.exited);
+    const { code, signal } = await run.exited;
+    expect([0, "SIGINT"]).toContain(code ?? signal);
     await waitFor(() => processesMentioning(clone).length === 0, { timeoutMs: MINUTE, message: "payq start left processes running" });
     expect(run.output()).not.toMatch(/error|stopped unexpectedly/i);
     expect(existsSync(join(clone, ".data/pglite/PG_VERSION"))).toBe(true);
@@ -85,7 +81,7 @@ describe("a fresh clone, on a machine with Node and redis-server but no PostgreS
 
   it("pnpm test starts its own PostgreSQL and Redis and passes", async () => {
     const run = isolated("pnpm test test/happy-path.int.test.ts");
-    const code = await run.exited;
+    const { code } = await run.exited;
     expect(code, run.output()).toBe(0);
     expect(run.output()).toMatch(/no shared services answered; started PostgreSQL on port \d+ and Redis on port \d+/);
     expect(run.output()).toMatch(/Tests\s+\S*\d+ passed/);

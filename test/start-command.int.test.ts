@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,19 +5,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_API_KEY } from "@payq/runtime";
 import { redisAnswers } from "@payq/shared";
-import { createTestDatabase, freePort, waitFor, type TestDatabase } from "@payq/testing";
+import { createTestDatabase, freePort, spawnApp, waitFor, type TestDatabase } from "@payq/testing";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = join(ROOT, "apps/cli/src/main.ts");
 
 /** `pnpm start` as a newcomer runs it: from the repository's root, where its `.data/` lands. */
-function payqStart(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "start"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env } });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
-}
+const payqStart = (env: Record<string, string>) => spawnApp("cli", { LOG_LEVEL: "warn", ...env }, { args: ["start"], cwd: ROOT });
 
 describe("pnpm start with no Redis running", () => {
   let db: TestDatabase;
@@ -65,13 +57,13 @@ describe("pnpm start with no Redis running", () => {
     } finally {
       run.child.kill("SIGTERM");
     }
-    expect(await run.exited).toBe(0);
+    expect((await run.exited).code).toBe(0);
     expect(await redisAnswers(`redis://127.0.0.1:${redisPort}`)).toBe(false);
   }, 150_000);
 
   it("says how to get a Redis when the one named is not on this machine, and starts nothing", async () => {
     const run = payqStart({ REDIS_URL: "redis://redis.invalid:6379", DATABASE_URL: db.url });
-    expect(await run.exited).toBe(1);
+    expect((await run.exited).code).toBe(1);
     expect(run.output()).toContain("no Redis answers at redis://redis.invalid:6379");
     expect(run.output()).toContain("sudo apt-get install redis-server");
     expect(run.output()).toContain("docker run -d -p 6379:6379 redis:7");

@@ -6,14 +6,14 @@ import { BankApi, loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningB
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey, type RunningApp } from "@payq/runtime";
 import { breakerKeys, closeQueues, createQueues, createRedis, type PayqQueues, type RedisClient } from "@payq/shared";
-import { createTestDatabase, waitFor, type TestDatabase } from "@payq/testing";
+import { createTestDatabase, testRedisUrl, waitFor, type TestDatabase } from "@payq/testing";
 import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
 import { PaymentsApi } from "./payments-api.ts";
 
 export const MERCHANT_A = { id: "merchant_a", key: "sk_test_merchant_a_0123456789" };
 export const MERCHANT_B = { id: "merchant_b", key: "sk_test_merchant_b_0123456789" };
 /** The Redis most tests share (with a queue prefix each): 6379, or the one global setup started. */
-export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const SHARED_REDIS_URL = testRedisUrl();
 
 const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
 export const testLogger = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent" });

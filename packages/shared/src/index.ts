@@ -43,6 +43,7 @@ export { depositToken, withdrawToken, type Withdrawal } from "./breaker/retry-bu
 export { ensureDatabase, loadMigrations, migrate } from "./db/migrate.ts";
 export { createPool, type Pool, type PoolClient, type Queryable } from "./db/pool.ts";
 export { embeddedDirectory, embeddedUrl, isEmbeddedUrl } from "./db/embedded-pool.ts";
+export { isProcessAlive } from "./db/pid-file.ts";
 export { postgresAnswers } from "./db/probe.ts";
 export { Batcher, type BatcherOptions } from "./db/batcher.ts";
 export { withTransaction } from "./db/transaction.ts";

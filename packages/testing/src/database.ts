@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { createPool, embeddedUrl, loadMigrations, migrate, type Pool } from "@payq/shared";
+import { createPool, embeddedUrl, isProcessAlive, loadMigrations, migrate, type Pool } from "@payq/shared";
 
 /**
  * The server tests create their databases on: the shared Postgres unless told otherwise (or unless none
@@ -18,15 +18,6 @@ const RUN_ENV = "PAYQ_TEST_RUN_PID";
  * forks of that process, which inherit the variable its global setup sets.
  */
 const testRun = (): number => Number(process.env[RUN_ENV] ?? process.ppid);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function urlFor(database: string, adminUrl = testPgAdminUrl()): string {
   const url = new URL(adminUrl);
@@ -63,7 +54,7 @@ export async function prepareTestDatabases(): Promise<void> {
   await admin(async (client) => {
     const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'payq\\_%'");
     const owner = (name: string) => Number(/^payq_test_(\d+)_/.exec(name)?.[1]);
-    const live = rows.filter(({ datname }) => datname.startsWith(TEST_DB_PREFIX) && isAlive(owner(datname)) && owner(datname) !== process.pid);
+    const live = rows.filter(({ datname }) => datname.startsWith(TEST_DB_PREFIX) && isProcessAlive(owner(datname)) && owner(datname) !== process.pid);
     const stale = rows.filter(({ datname }) =>
       datname.startsWith(TEST_DB_PREFIX) ? !live.some((l) => l.datname === datname) : datname.startsWith("payq_template_") && datname !== template && live.length === 0,
     );

@@ -12,3 +12,12 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether nothing listens on this loopback port now. */
+export function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}

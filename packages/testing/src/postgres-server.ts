@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { stopChild } from "./app-process.ts";
 import { freePort } from "./ports.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -78,14 +79,7 @@ export async function startPostgresServer(): Promise<TestPostgresServer> {
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let child: ChildProcess | undefined;
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
-  const signal = async (name: NodeJS.Signals) => {
-    const current = child;
-    if (!current || !running()) return;
-    await new Promise((resolve) => {
-      current.once("exit", resolve);
-      current.kill(name);
-    });
-  };
+  const signal = (name: NodeJS.Signals) => stopChild(child, name);
   const start = async () => {
     if (running()) return;
     const [command, args] = asPostgres(join(bin, "postgres"), [

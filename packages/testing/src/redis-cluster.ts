@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { redisAnswers } from "@payq/shared";
-import { freePort } from "./ports.ts";
+import { spawnCaptured, stopChild } from "./app-process.ts";
+import { freePort, isFree } from "./ports.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** A cluster node's bus listens on its port + 10000. */
@@ -80,14 +80,6 @@ async function freeClusterPort(taken: number[]): Promise<number> {
   }
 }
 
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
 async function clusterIsOk(port: number): Promise<boolean> {
   const redis = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
@@ -114,21 +106,8 @@ async function primaryOf(anyPort: number, key: string): Promise<number> {
   }
 }
 
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${output}`))));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve) => {
-    child.once("exit", resolve);
-    child.kill("SIGKILL");
-  });
+async function run(command: string, args: string[]): Promise<void> {
+  const done = spawnCaptured(command, args);
+  const { code } = await done.exited;
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${code}: ${done.output()}`);
 }

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redisAnswers } from "@payq/shared";
+import { stopChild } from "./app-process.ts";
 import { freePort } from "./ports.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -39,14 +40,7 @@ export async function startRedisServer(options: { appendOnly?: boolean } = {}): 
     child = spawn("redis-server", args, { stdio: "ignore" });
     await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), { timeoutMs: 10_000, message: `redis-server on port ${port} did not start` });
   };
-  const kill = async () => {
-    const running = child;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise((resolve) => {
-      running.once("exit", resolve);
-      running.kill("SIGKILL");
-    });
-  };
+  const kill = () => stopChild(child);
   await launch();
   return {
     port,

@@ -9,7 +9,8 @@ export interface TestServices {
   stop(): Promise<void>;
 }
 
-const sharedRedisUrl = (): string => process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The Redis the suite's tests share (each with a queue prefix of its own). Read when asked, not at import. */
+export const testRedisUrl = (): string => process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
  * The Postgres and Redis the suite shares: the machine's own when they answer, otherwise private ones
@@ -30,7 +31,7 @@ export async function ensureTestServices(): Promise<TestServices> {
       process.env.TEST_PG_ADMIN_URL = postgres.adminUrl;
       started.push(`PostgreSQL on port ${postgres.port}`);
     }
-    if (!(await redisAnswers(sharedRedisUrl()))) {
+    if (!(await redisAnswers(testRedisUrl()))) {
       const redis = await startRedisServer();
       stops.push(() => redis.stop());
       process.env.TEST_REDIS_URL = redis.url;

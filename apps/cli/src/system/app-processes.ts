@@ -30,13 +30,12 @@ export async function startAppProcesses(env: NodeJS.ProcessEnv, ports: Record<Ap
       if (!stopping) reportFailure(`${app} stopped unexpectedly (${signal ?? `exit code ${code}`})`);
     });
   }
-  const ready = await Promise.race([
-    Promise.all(APPS.map((app) => waitHealthy(ports[app]))).then(() => null),
-    failed,
-  ]).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
-  if (ready !== null) {
+  const diedFirst = failed.then((why) => Promise.reject(new Error(why)));
+  try {
+    await Promise.race([Promise.all(APPS.map((app) => waitHealthy(ports[app]))), diedFirst]);
+  } catch (error) {
     await stop();
-    throw new Error(ready);
+    throw error;
   }
   return { failed, stop };
 }

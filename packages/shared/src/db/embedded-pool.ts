@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite, types, type Results } from "@electric-sql/pglite";
-import type { QueryConfig, QueryResult, QueryResultRow } from "pg";
+import type { QueryConfig, QueryResultRow } from "pg";
 import { parseSafeInteger } from "./int8.ts";
-import type { Pool, PoolClient } from "./pool.ts";
+import { claimPidFile, releasePidFile } from "./pid-file.ts";
+import type { Pool, PoolClient, QueryOutcome } from "./pool.ts";
 
 /** `pglite:<directory>`: an embedded PostgreSQL (PGlite) in this process, its data in that directory. */
 const SCHEME = "pglite:";
@@ -102,14 +103,22 @@ export function createEmbeddedPool(url: string): Pool {
 
 async function open(directory: string): Promise<PGlite> {
   mkdirSync(directory, { recursive: true });
-  claim(directory);
+  const pidFile = join(directory, LOCK_FILE);
+  claimPidFile(
+    pidFile,
+    (holder) =>
+      new Error(
+        `the embedded PostgreSQL in ${directory} is in use by process ${holder}; it serves one process at a time ` +
+          `(stop that one, or point DATABASE_URL at a PostgreSQL server; if no payq runs, delete ${pidFile})`,
+      ),
+  );
   try {
     return await PGlite.create(directory, {
       // The same readings as the pg pool: money in int8 arrives as a safe JavaScript number.
       parsers: { [types.INT8]: parseSafeInteger },
     });
   } catch (error) {
-    rmSync(join(directory, LOCK_FILE), { force: true });
+    releasePidFile(pidFile);
     throw error;
   }
 }
@@ -122,52 +131,17 @@ function close(instance: Instance, directory: string): Promise<void> {
     // Statements in flight finish first: the lock is taken for good, then the database closes.
     await instance.lock.acquire();
     await db?.close();
-    rmSync(join(directory, LOCK_FILE), { force: true });
+    releasePidFile(join(directory, LOCK_FILE));
     if (instances.get(directory) === instance) instances.delete(directory);
   })();
   return instance.closing;
 }
 
-/** Takes the directory for this process, or says which live process has it. */
-function claim(directory: string): void {
-  const file = join(directory, LOCK_FILE);
-  try {
-    writeFileSync(file, String(process.pid), { flag: "wx" });
-    return;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
-  const holder = Number(readFileSync(file, "utf8"));
-  if (holder !== process.pid && isAlive(holder)) {
-    throw new Error(
-      `the embedded PostgreSQL in ${directory} is in use by process ${holder}; it serves one process at a time ` +
-        `(stop that one, or point DATABASE_URL at a PostgreSQL server; if no payq runs, delete ${file})`,
-    );
-  }
-  writeFileSync(file, String(process.pid));
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Runs one query the way pg would answer it. Without parameters, text may hold several statements. */
-async function run<R extends QueryResultRow>(db: PGlite, query: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+async function run<R extends QueryResultRow>(db: PGlite, query: string | QueryConfig, values?: unknown[]): Promise<QueryOutcome<R>> {
   const text = typeof query === "string" ? query : query.text;
   const params = values ?? (typeof query === "string" ? undefined : query.values);
   const result = params?.length ? await db.query<R>(text, params) : ((await db.exec(text)).at(-1) as Results<R> | undefined);
   const rows = result?.rows ?? [];
-  return {
-    rows,
-    rowCount: result?.rowCount ?? result?.affectedRows ?? rows.length,
-    command: result?.command ?? "",
-    oid: 0,
-    fields: (result?.fields ?? []).map((field) => ({ ...field, tableID: 0, columnID: 0, dataTypeSize: 0, dataTypeModifier: 0, format: "text" })),
-  };
+  return { rows, rowCount: result?.rowCount ?? result?.affectedRows ?? rows.length };
 }

@@ -1,4 +1,4 @@
-import pg, { type QueryConfig, type QueryResult, type QueryResultRow } from "pg";
+import pg, { type QueryConfig, type QueryResultRow } from "pg";
 import { createEmbeddedPool, isEmbeddedUrl } from "./embedded-pool.ts";
 import { INT8_OID, parseSafeInteger } from "./int8.ts";
 
@@ -16,9 +16,15 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+/** What payq reads of a query's result: its rows, and how many the statement touched. */
+export interface QueryOutcome<R> {
+  rows: R[];
+  rowCount: number | null;
+}
+
 /** What payq asks of a database connection: the part of pg's API that the embedded database offers too. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(text: string | QueryConfig, values?: unknown[]): Promise<QueryOutcome<R>>;
 }
 
 export interface PoolClient extends Queryable {

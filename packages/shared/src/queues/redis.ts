@@ -23,19 +23,20 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
   const target = parseRedisTarget(url);
-  if (target.kind === "single") return new Redis(url, { ...roleOptions, retryStrategy: reconnect, ...extra });
-  return createCluster(target, { ...roleOptions, ...extra });
+  const options = { ...roleOptions, retryStrategy: reconnect, ...extra };
+  return target.kind === "single" ? new Redis(url, options) : createCluster(target, options);
 }
 
+/** The same options, split as a cluster takes them: reconnecting and queueing for the cluster, the rest per node. */
 function createCluster(target: Extract<RedisTarget, { kind: "cluster" }>, options: RedisOptions): Cluster {
-  const { enableOfflineQueue, enableReadyCheck, enableAutoPipelining, lazyConnect, ...perNode } = options;
+  const { enableOfflineQueue, enableReadyCheck, enableAutoPipelining, lazyConnect, retryStrategy, ...perNode } = options;
   const nodes: ClusterNode[] = target.nodes.map(({ host, port }) => ({ host, port }));
   return new Cluster(nodes, {
     enableOfflineQueue,
     enableReadyCheck,
     enableAutoPipelining,
     lazyConnect,
-    clusterRetryStrategy: reconnect,
+    clusterRetryStrategy: retryStrategy,
     redisOptions: {
       ...perNode,
       username: target.username,
@@ -47,9 +48,7 @@ function createCluster(target: Extract<RedisTarget, { kind: "cluster" }>, option
 
 /** True if a Redis (or every seed's cluster) answers PING at `url` now; never retries or waits long. */
 export async function redisAnswers(url: string): Promise<boolean> {
-  const probe = createRedis(url, "fail-fast", { lazyConnect: true, maxRetriesPerRequest: 0 });
-  if (probe instanceof Redis) probe.options.retryStrategy = () => null;
-  else probe.options.clusterRetryStrategy = () => null;
+  const probe = createRedis(url, "fail-fast", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => undefined);
   try {
     await probe.connect();
