@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chargeIdempotencyKey, replayDeadLetter } from "@payq/shared";
+import { chargeIdempotencyKey, markDeadLettered, replayDeadLetter } from "@payq/shared";
+import { waitFor } from "@payq/testing";
+import { reconcileWithBank } from "./support/ledger.ts";
 import { paymentBody } from "./support/payments-api.ts";
 import { Stack } from "./support/stack.ts";
 
@@ -47,6 +49,37 @@ describe("replaying dead letters", () => {
     await stack.becomes(id, "succeeded");
     const charge = await (await fetch(`${stack.bankApi.baseUrl}/v1/charges/${chargeIdempotencyKey(id)}`)).json();
     expect(charge).toMatchObject({ capturesOfReference: 1 });
+  });
+
+  it("keeps a capture that lands after the payment was dead-lettered off the books until a replay records it once", async () => {
+    await stack.bankApi.setFaults({ latencyMs: 1_000 });
+    const id = (await stack.api.create(paymentBody(4))).body.id as string;
+    const key = chargeIdempotencyKey(id);
+    await waitFor(async () => (await stack.bankApi.requests()).some((r) => r.idempotencyKey === key && r.endedAt === null), {
+      message: "the charge never reached the bank",
+    });
+    // Dead-lettered elsewhere (the sweeper, an operator) while this job's charge is still at the bank.
+    await markDeadLettered(stack.db.pool, id, 0, {
+      reason: "stalled",
+      errorClass: "transient",
+      errorCode: "stalled",
+      errorMessage: "job stalled",
+      failedStep: "charge",
+    });
+    const job = await stack.queues.payments.getJob(id);
+    await waitFor(async () => (await job!.getState()) === "completed", { timeoutMs: 20_000, message: "the job never ended" });
+    const finished = await stack.queues.payments.getJob(id);
+    expect(finished?.returnvalue).not.toEqual({ outcome: "succeeded" });
+    const attempts = await stack.db.pool.query("SELECT step, outcome FROM payment_attempts WHERE payment_id = $1 ORDER BY id", [id]);
+    expect(attempts.rows).toEqual([{ step: "ledger", outcome: "failed" }]);
+    expect(await stack.statusOf(id)).toBe("dead_lettered");
+
+    await stack.bankApi.heal();
+    expect(await replay(id)).toMatchObject({ outcome: "replayed" });
+    await stack.becomes(id, "succeeded");
+    const charge = await (await fetch(`${stack.bankApi.baseUrl}/v1/charges/${key}`)).json();
+    expect(charge).toMatchObject({ capturesOfReference: 1 });
+    expect((await reconcileWithBank(stack.db.pool, stack.bankApi)).differences).toBe(0);
   });
 
   it("refuses to replay a payment that is not dead-lettered", async () => {

@@ -6,13 +6,12 @@ import type { PipelineDeps } from "./pipeline-deps.ts";
  * statement (batched with other jobs'). If that fails, the capture is still checkpointed on its own
  * where it can be, so the retry or replay resumes here and never calls the bank again; if even that
  * fails, the charge step is what failed, and its repeat under the same key finds the same capture.
- * Returns false if the payment was already settled.
+ * Returns false if an earlier run already settled it with this same charge.
  */
 export async function postLedger(deps: PipelineDeps, payment: Payment, chargeId: string, attempt: AttemptContext): Promise<boolean> {
+  let settled: boolean;
   try {
-    const settled = await deps.store.settleCaptured({ payment, chargeId, attempt });
-    if (!settled) await assertSameCharge(deps, payment.id, chargeId);
-    return settled;
+    settled = await deps.store.settleCaptured({ payment, chargeId, attempt });
   } catch (error) {
     const checkpointed =
       payment.recoveryPoint === "charge_captured" ||
@@ -22,12 +21,9 @@ export async function postLedger(deps: PipelineDeps, payment: Payment, chargeId:
       ));
     throw toStepFailure(checkpointed ? "ledger" : "charge", error);
   }
-}
-
-/** Not settled by this call: fine if an earlier run settled it, a defect if it carries another charge. */
-async function assertSameCharge(deps: PipelineDeps, paymentId: string, chargeId: string): Promise<void> {
-  const current = await deps.store.find(paymentId);
-  if (current?.chargeId && current.chargeId !== chargeId) {
-    throw new Error(`payment ${paymentId} already has charge ${current.chargeId}, not ${chargeId}`);
-  }
+  // Not settled by this call: fine if an earlier run settled it with this very charge. Otherwise the
+  // payment moved on while the charge was in flight (dead-lettered, say), and recordCapture says why it
+  // cannot take the capture; the job fails, and a replay finds the capture again under the same key.
+  if (!settled) await recordCapture(deps.pool, payment.id, chargeId);
+  return settled;
 }
