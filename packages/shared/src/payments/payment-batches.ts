@@ -12,6 +12,7 @@ import { paymentFromRow, type Payment, type PaymentRow } from "./payment.ts";
 
 export async function findPayments(db: Queryable, ids: readonly string[]): Promise<(Payment | null)[]> {
   const { rows } = await db.query<PaymentRow>({
+    name: "payq-find-payments",
     text: "SELECT * FROM payments WHERE id = ANY($1::uuid[])",
     values: [ids],
   });
@@ -33,6 +34,7 @@ export interface CapturedPayment {
 export async function settleCapturedMany(db: Queryable, items: readonly CapturedPayment[]): Promise<boolean[]> {
   const entries = items.flatMap(({ payment }) => captureEntries(payment).map((entry) => ({ id: payment.id, ...entry })));
   const { rows } = await db.query<{ id: string }>({
+    name: "payq-settle-captured",
     text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::timestamptz[])
                   AS i (id, charge_id, run, attempt, started_at)),
@@ -40,7 +42,7 @@ export async function settleCapturedMany(db: Queryable, items: readonly Captured
        UPDATE payments p SET status = 'succeeded', recovery_point = 'ledger_posted', charge_id = i.charge_id,
                              settled_at = now(), updated_at = now(), attempts = p.attempts + 1
          FROM input i
-        WHERE p.id = i.id AND coalesce(p.status, '') = 'accepted' AND p.recovery_point IN ('started', 'charge_captured')
+        WHERE p.id = i.id AND p.status = 'accepted' AND p.recovery_point IN ('started', 'charge_captured')
           AND (p.charge_id IS NULL OR p.charge_id = i.charge_id)
        RETURNING p.id, p.currency, i.run, i.attempt, i.started_at),
      entries AS (
@@ -71,7 +73,8 @@ export async function settleCapturedMany(db: Queryable, items: readonly Captured
 /** The merchant acknowledged the webhooks of these payments. */
 export async function markNotificationsDelivered(db: Queryable, ids: readonly string[]): Promise<void[]> {
   await db.query({
-    text: "UPDATE payments SET notification_status = 'delivered' WHERE id = ANY($1::uuid[]) AND coalesce(notification_status, '') = 'pending'",
+    name: "payq-notifications-delivered",
+    text: "UPDATE payments SET notification_status = 'delivered' WHERE id = ANY($1::uuid[]) AND notification_status = 'pending'",
     values: [ids],
   });
   return ids.map(() => undefined);
