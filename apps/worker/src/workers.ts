@@ -1,4 +1,4 @@
-import { Worker } from "bullmq";
+import { Worker, type Queue } from "bullmq";
 import type { Logger } from "@payq/runtime";
 import { QUEUE_NAMES, queuePrefix, type NotificationJobData, type PaymentJobData, type RedisClient } from "@payq/shared";
 import { notificationProcessor, type NotificationDeps } from "./notifications/process-notification.ts";
@@ -27,10 +27,13 @@ export interface WorkerSettings {
 
 export interface RunningWorkers {
   payments: WatchedWorker;
-  notifications: Worker;
+  notifications: WatchedWorker;
 }
 
-/** The BullMQ workers of one process: payments (watched for a wedged fetch loop), and the webhooks they owe. */
+/**
+ * The BullMQ workers of one process: payments, and the webhooks they owe. Each is watched for the wedged
+ * fetch loop a Redis reconnect can leave behind, and replaced if it wedges.
+ */
 export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, notify: NotificationDeps): RunningWorkers {
   const common = {
     connection: settings.connection,
@@ -38,32 +41,35 @@ export function startWorkers(settings: WorkerSettings, pipeline: PipelineDeps, n
     stalledInterval: settings.stalledIntervalMs,
     maxStalledCount: settings.maxStalledCount,
   };
-  const payments = watchWorkerLiveness({
-    queue: pipeline.queues.payments,
-    create: () =>
-      observed(
-        new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
-          ...common,
-          prefix: queuePrefix(settings.prefix, "payments"),
-          concurrency: settings.concurrency,
-          limiter: BREAKER_AWARE_LIMITER,
-          settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
-        }),
-        pipeline,
-      ),
-    stallMs: settings.livenessStallMs,
-    checkEveryMs: Math.min(5_000, Math.max(250, Math.floor(settings.livenessStallMs / 4))),
-    logger: pipeline.logger,
-    metrics: pipeline.metrics,
-  });
-  const notifications = observed(
-    new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {
-      ...common,
-      prefix: queuePrefix(settings.prefix, "notifications"),
-      concurrency: settings.notifyConcurrency,
-      settings: { backoffStrategy: payqBackoff(pipeline.notifyPolicy) },
-    }),
-    pipeline,
+  const watched = (queue: Queue, create: () => Worker) =>
+    watchWorkerLiveness({
+      queue,
+      create: () => observed(create(), pipeline),
+      stallMs: settings.livenessStallMs,
+      checkEveryMs: Math.min(5_000, Math.max(250, Math.floor(settings.livenessStallMs / 4))),
+      logger: pipeline.logger,
+      metrics: pipeline.metrics,
+    });
+  const payments = watched(
+    pipeline.queues.payments,
+    () =>
+      new Worker<PaymentJobData>(QUEUE_NAMES.payments, paymentProcessor(pipeline), {
+        ...common,
+        prefix: queuePrefix(settings.prefix, "payments"),
+        concurrency: settings.concurrency,
+        limiter: BREAKER_AWARE_LIMITER,
+        settings: { backoffStrategy: payqBackoff(pipeline.retryPolicy) },
+      }),
+  );
+  const notifications = watched(
+    pipeline.queues.notifications,
+    () =>
+      new Worker<NotificationJobData>(QUEUE_NAMES.notifications, notificationProcessor(notify), {
+        ...common,
+        prefix: queuePrefix(settings.prefix, "notifications"),
+        concurrency: settings.notifyConcurrency,
+        settings: { backoffStrategy: payqBackoff(pipeline.notifyPolicy) },
+      }),
   );
   return { payments, notifications };
 }
