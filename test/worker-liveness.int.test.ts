@@ -99,7 +99,8 @@ describe("worker liveness", () => {
     let created = 0;
     const workers = watch(() => (created++, paymentsWorker(SHARED_REDIS_URL)));
     await workers.current().waitUntilReady();
-    await queues.payments.rateLimit(STALL_MS * 2);
+    // Held well past the check below, so a slow moment between here and there cannot lift it early.
+    await queues.payments.rateLimit(STALL_MS * 3);
     await addJobs();
 
     await new Promise((resolve) => setTimeout(resolve, STALL_MS * 1.5));

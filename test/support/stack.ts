@@ -7,7 +7,7 @@ import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey, type RunningApp } from "@payq/runtime";
 import { breakerKeys, closeQueues, createQueues, createRedis, type PayqQueues, type RedisClient } from "@payq/shared";
 import { createTestDatabase, testRedisUrl, waitFor, type TestDatabase } from "@payq/testing";
-import { loadWorkerEnv, startWorker, type RunningWorker } from "@payq/worker";
+import { loadWorkerEnv, REAL_PARTS, startWorker, type RunningWorker, type WorkerSeams } from "@payq/worker";
 import { PaymentsApi } from "./payments-api.ts";
 
 export const MERCHANT_A = { id: "merchant_a", key: "sk_test_merchant_a_0123456789" };
@@ -112,8 +112,9 @@ export class Stack {
     return `http://127.0.0.1:${this.bank.port}/webhooks/${path}`;
   }
 
-  async startWorker(env: Record<string, string> = {}): Promise<RunningWorker> {
-    const worker = await startWorker(loadWorkerEnv({ ...this.env, WORKER_PORT: "0", ...env }), testLogger);
+  /** An in-process worker; `parts` swaps a real part for a test's stand-in (see WorkerSeams). */
+  async startWorker(env: Record<string, string> = {}, parts: Partial<WorkerSeams> = {}): Promise<RunningWorker> {
+    const worker = await startWorker(loadWorkerEnv({ ...this.env, WORKER_PORT: "0", ...env }), testLogger, { ...REAL_PARTS, ...parts });
     this.workers.push(worker);
     return worker;
   }

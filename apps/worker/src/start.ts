@@ -55,7 +55,7 @@ export async function startWorker(env: WorkerEnv, logger: Logger, parts: WorkerS
   const breakers = createBreakers(breakerRedis, env.QUEUE_PREFIX, breakerOptionsFromEnv(env), logger, metrics);
   const retryPolicy = retryPolicyFromEnv(env);
   const notifyPolicy = { ...retryPolicy, maxAttempts: env.NOTIFY_MAX_ATTEMPTS };
-  const targets = new WebhookTargets({ allowlist: env.WEBHOOK_ALLOWED_HOSTS });
+  const targets = new WebhookTargets({ allowlist: env.WEBHOOK_ALLOWED_HOSTS, lookup: parts.webhookLookup });
 
   const workers = startWorkers(
     {

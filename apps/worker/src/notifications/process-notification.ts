@@ -13,7 +13,7 @@ import {
 } from "@payq/shared";
 import type { WorkerMetrics } from "../metrics.ts";
 import { webhookEvent } from "./webhook-event.ts";
-import { WebhookTargetRefused, type WebhookTargets } from "./webhook-targets.ts";
+import { WebhookTargetRefused, WebhookTargetUnresolvable, type WebhookTargets } from "./webhook-targets.ts";
 
 export interface NotificationDeps {
   pool: Pool;
@@ -39,9 +39,13 @@ export function notificationProcessor(deps: NotificationDeps): Processor<Notific
     if (!payment?.callbackUrl || payment.notificationStatus !== "pending") return;
     const body = JSON.stringify(webhookEvent(payment));
     // Checked again at delivery, not only at accept: the host may resolve somewhere else by now. A
-    // refused target never reaches the breaker or the network.
+    // refused target never reaches the breaker or the network. A host that does not resolve is the host
+    // failing, like one that refuses connections: the delivery goes ahead, fails to connect, and the
+    // host's breaker counts it, so a merchant's DNS outage holds its webhooks instead of using them up.
     const { callbackUrl } = payment;
-    await deps.targets.check(callbackUrl).catch((error: unknown) => failDelivery(deps, job, callbackUrl, error));
+    await deps.targets.check(callbackUrl).catch((error: unknown) =>
+      error instanceof WebhookTargetUnresolvable ? undefined : failDelivery(deps, job, callbackUrl, error),
+    );
     const breaker = `webhook:${new URL(payment.callbackUrl).host}`;
     const gate = await deps.breakers.admit(breaker, { retry: job.attemptsMade > 0 });
     if (gate.kind === "wait") {
