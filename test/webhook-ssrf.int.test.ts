@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProducerEnv, startProducer } from "@payq/producer";
+import type { RunningApp } from "@payq/runtime";
 import { waitFor } from "@payq/testing";
 import { footprint, NO_FOOTPRINT } from "./support/footprint.ts";
-import { paymentBody } from "./support/payments-api.ts";
-import { Stack } from "./support/stack.ts";
+import { paymentBody, PaymentsApi } from "./support/payments-api.ts";
+import { MERCHANT_A, Stack, testLogger } from "./support/stack.ts";
 
 /** The production default: no allowlist, so loopback (where bank-sim's sink is) is refused like any internal address. */
 const STRICT = { WEBHOOK_ALLOWED_HOSTS: "" };
@@ -95,5 +97,39 @@ describe("a callbackUrl refused at delivery time", () => {
     const { rows } = await stack.db.pool.query("SELECT notification_status FROM payments WHERE id = $1", [id]);
     expect(rows).toEqual([{ notification_status: "delivered" }]);
     expect((await stack.bankApi.deliveries()).map((d) => d.path)).toEqual(["/webhooks/allowed"]);
+  });
+});
+
+describe("a payment accepted before its callbackUrl came to be refused", () => {
+  let stack: Stack;
+  let strict: RunningApp;
+  beforeAll(async () => {
+    stack = await Stack.start({ worker: false });
+    // A second producer on the same database and Redis that now refuses loopback: as when the name the
+    // first one vetted resolves somewhere internal by the time the merchant retries.
+    strict = await startProducer(loadProducerEnv({ ...stack.env, ...STRICT, PRODUCER_PORT: "0" }), testLogger);
+  });
+  afterAll(async () => {
+    await strict?.stop();
+    await stack?.stop();
+  });
+
+  it("replays the first answer to the same key and body, and still refuses the URL under a new key", async () => {
+    const body = paymentBody(20, { callbackUrl: stack.callbackUrl("replayed") });
+    const first = await stack.api.create(body, "ssrf-replay-1");
+    expect(first.status).toBe(202);
+    const later = new PaymentsApi(`http://127.0.0.1:${strict.port}`, MERCHANT_A.key);
+
+    const again = await later.create(body, "ssrf-replay-1");
+    expect(again.status).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("location")).toBe(`/v1/payments/${first.body.id as string}`);
+    expect(again.body).toEqual(first.body);
+
+    const before = await footprint(stack);
+    const fresh = await later.create(body, "ssrf-replay-2");
+    expect(fresh.status).toBe(400);
+    expect(fresh.body).toMatchObject({ error: { code: "callback_url_refused" } });
+    expect(await footprint(stack)).toEqual(before);
   });
 });

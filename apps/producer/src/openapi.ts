@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiErrorSchema } from "@payq/runtime";
 import { createPaymentSchema, paymentViewSchema, type CreatePaymentLimits } from "@payq/shared";
 import { IDEMPOTENCY_KEY } from "./middleware/idempotency-key.ts";
-import { listQuerySchema, paymentListSchema } from "./routes/payment-schemas.ts";
+import { BODY_LIMIT, listQuerySchema, paymentListSchema } from "./routes/payment-schemas.ts";
 
 type JsonSchema = Record<string, unknown>;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -94,7 +94,7 @@ export function producerOpenApi(limits: CreatePaymentLimits) {
             ),
             "401": UNAUTHORIZED,
             "409": error("`idempotency_key_in_use`: the first request with this key is still being handled; retry shortly"),
-            "413": error("`payload_too_large`: the body is over 16 kB"),
+            "413": error(`\`payload_too_large\`: the body is over ${BODY_LIMIT}`),
             "415": error("`unsupported_media_type`, `unsupported_charset` or `unsupported_encoding`"),
             "422": error("`idempotency_key_reused`: this key was used with a different body"),
             "429": RATE_LIMITED,

@@ -81,6 +81,7 @@ export {
 } from "./dlq/replay-runs.ts";
 export {
   acceptPayment,
+  findReplay,
   type AcceptPaymentRequest,
   type AcceptPaymentResult,
   type StoredResponse,

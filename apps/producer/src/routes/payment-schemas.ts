@@ -27,3 +27,6 @@ export const paymentListSchema = z.strictObject({
 });
 
 export type PaymentList = z.infer<typeof paymentListSchema>;
+
+/** The largest payment body accepted (express's notation); the API description quotes it. */
+export const BODY_LIMIT = "16kb";

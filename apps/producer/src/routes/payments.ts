@@ -7,6 +7,7 @@ import {
   createPaymentSchema,
   enqueuePayment,
   findMerchantPayment,
+  findReplay,
   listMerchantPayments,
   paymentView,
   requestFingerprint,
@@ -15,13 +16,14 @@ import {
   type CreatePaymentLimits,
   type Pool,
   type RetryPolicy,
+  type StoredResponse,
 } from "@payq/shared";
 import type { ProducerMetrics } from "../metrics.ts";
 import type { IdempotencyLocals } from "../middleware/idempotency-key.ts";
 import { requireIdempotencyKey } from "../middleware/idempotency-key.ts";
 import type { MerchantLocals } from "../middleware/authenticate.ts";
 import { requireJson } from "../middleware/require-json.ts";
-import { isPaymentId, listQuerySchema, type PaymentList } from "./payment-schemas.ts";
+import { BODY_LIMIT, isPaymentId, listQuerySchema, type PaymentList } from "./payment-schemas.ts";
 
 export interface PaymentRoutesDeps {
   pool: Pool;
@@ -37,7 +39,6 @@ export interface PaymentRoutesDeps {
   callbackTargets: CallbackTargetPolicy;
 }
 
-const BODY_LIMIT = "16kb";
 const paymentLocation = (id: string) => `/v1/payments/${id}`;
 const fieldErrors = (error: z.ZodError) =>
   error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
@@ -47,6 +48,11 @@ type Locals = MerchantLocals & IdempotencyLocals;
 export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   const router = Router();
   const schema = createPaymentSchema(deps.limits);
+  /** The key's first answer, again, marked as a replay. */
+  const replay = (res: Response, paymentId: string, response: StoredResponse) => {
+    deps.metrics.idempotentReplays.inc();
+    return res.status(response.status).set("Idempotent-Replayed", "true").location(paymentLocation(paymentId)).json(response.body);
+  };
 
   router.post(
     "/v1/payments",
@@ -60,21 +66,22 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
           .status(400)
           .json(apiError("validation_failed", "the payment is not valid", fieldErrors(parsed.error)));
       }
-      // Refused before anything is stored: a webhook must not become a way into our own network.
+      const { merchantId, idempotencyKey } = res.locals;
+      const key = { merchantId, idempotencyKey, fingerprint: requestFingerprint("POST /v1/payments", parsed.data) };
+      // Refused before anything is stored: a webhook must not become a way into our own network. A
+      // refusal is final only for a request never accepted: the same key and body that were accepted
+      // get their first answer back, whatever the URL resolves to now.
       if (parsed.data.callbackUrl) {
         const target = await vetCallbackUrl(parsed.data.callbackUrl, deps.callbackTargets);
-        if (!target.ok) return res.status(400).json(apiError(target.code, target.reason));
+        if (!target.ok) {
+          const earlier = await findReplay(deps.pool, key);
+          if (earlier) return replay(res, earlier.paymentId, earlier.response);
+          return res.status(400).json(apiError(target.code, target.reason));
+        }
       }
-      const { merchantId, idempotencyKey } = res.locals;
       const result = await acceptPayment(
         deps.pool,
-        {
-          merchantId,
-          idempotencyKey,
-          fingerprint: requestFingerprint("POST /v1/payments", parsed.data),
-          input: parsed.data,
-          keyTtlMs: deps.idempotencyKeyTtlMs,
-        },
+        { ...key, input: parsed.data, keyTtlMs: deps.idempotencyKeyTtlMs },
         (payment) => ({ status: 202, body: paymentView(payment) }),
       );
       switch (result.kind) {
@@ -83,12 +90,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
           await enqueue(deps, result.payment.id);
           return res.status(202).location(paymentLocation(result.payment.id)).json(result.response.body);
         case "replayed":
-          deps.metrics.idempotentReplays.inc();
-          return res
-            .status(result.response.status)
-            .set("Idempotent-Replayed", "true")
-            .location(paymentLocation(result.paymentId))
-            .json(result.response.body);
+          return replay(res, result.paymentId, result.response);
         case "in_use":
           return res
             .status(409)

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import type { Pool } from "../db/pool.ts";
+import type { Pool, Queryable } from "../db/pool.ts";
 import type { CreatePaymentInput } from "../payments/create-payment.ts";
 import { paymentFromRow, type Payment, type PaymentRow } from "../payments/payment.ts";
 
@@ -110,4 +110,22 @@ function newPayment(request: AcceptPaymentRequest): Payment {
     settled_at: null,
   };
   return paymentFromRow(row);
+}
+
+/**
+ * The stored answer for a request this key already accepted with this fingerprint, if the key is still
+ * remembered: for a replay that must get its first answer back although a check that runs before
+ * `acceptPayment` (the callbackUrl's DNS, say) would now refuse it.
+ */
+export async function findReplay(
+  db: Queryable,
+  key: Pick<AcceptPaymentRequest, "merchantId" | "idempotencyKey" | "fingerprint">,
+): Promise<{ paymentId: string; response: StoredResponse } | null> {
+  const { rows } = await db.query<{ payment_id: string; response_status: number; response_body: unknown }>(
+    `SELECT payment_id, response_status, response_body FROM idempotency_keys
+      WHERE merchant_id = $1 AND key = $2 AND fingerprint = $3 AND expires_at > now()`,
+    [key.merchantId, key.idempotencyKey, key.fingerprint],
+  );
+  const row = rows[0];
+  return row ? { paymentId: row.payment_id, response: { status: row.response_status, body: row.response_body } } : null;
 }
