@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "ioredis";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
+import { loadProducerEnv, startProducer } from "@payq/producer";
 import type { RunningApp } from "@payq/runtime";
 import { deadLetterJobId, queuePrefix } from "@payq/shared";
 import { startRedisCluster, waitFor, type TestRedisCluster } from "@payq/testing";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { deadLetterQueueDepth, replayAllDeadLetters } from "./support/dead-letters.ts";
 import { ledgerShape, reconcileWithBank } from "./support/ledger.ts";
-import { paymentBody } from "./support/payments-api.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { paymentBody, PaymentsApi } from "./support/payments-api.ts";
+import { MERCHANT_A, Stack, testLogger } from "./support/stack.ts";
 
 /**
  * The whole of payq on a real three-primary Redis Cluster: the pipeline, the fleet breaker, dead-letter
@@ -116,6 +117,24 @@ describe("payq on a Redis Cluster of three primaries", () => {
     });
   });
 
+  it("meters each merchant through the cluster: over the budget is 429, and the limiter never failed open", async () => {
+    const limited = await startProducer(
+      loadProducerEnv({ ...stack.env, API_RATE_LIMIT_PER_SECOND: "2", API_RATE_LIMIT_BURST: "0", PRODUCER_PORT: "0" }),
+      testLogger,
+    );
+    try {
+      const api = new PaymentsApi(`http://127.0.0.1:${limited.port}`, MERCHANT_A.key);
+      const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => api.create(paymentBody(400 + i)).then((r) => r.status)));
+      expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+      expect(statuses.every((status) => status === 202 || status === 429)).toBe(true);
+      const metrics = await (await fetch(`http://127.0.0.1:${limited.port}/metrics`)).text();
+      expect(metrics).toMatch(/^payq_rate_limiter_failures_total 0$/m);
+      expect(metrics).toMatch(new RegExp(`^payq_rate_limited_total ${statuses.filter((status) => status === 429).length}$`, "m"));
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it("shows every queue, and the cluster's Redis, in bull-board", async () => {
     const queues = await operator.get("/queues/api/queues");
     expect(queues.status).toBe(200);
@@ -140,9 +159,10 @@ describe("payq on a Redis Cluster of three primaries", () => {
     for (const port of cluster.ports) {
       const keys = await (stack.redis as Cluster).nodes("master").find((node) => node.options.port === port)!.keys("*");
       expect(keys.length).toBeGreaterThan(0);
-      // Nothing of a queue's lives outside its tag: every multi-key script stays inside one slot.
+      // Nothing of a queue's lives outside its tag, so every multi-key script stays inside one slot; only
+      // the single-key families (sessions, rate limits, the breaker registry) go untagged.
       const untagged = keys.filter((key) => !key.startsWith("{"));
-      expect(untagged.every((key) => /^payq:(session:|breakers$)/.test(key))).toBe(true);
+      expect(untagged.filter((key) => !/^payq:(session:|rate-limit:|breakers$)/.test(key))).toEqual([]);
     }
   });
 });
