@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "bullmq";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import { QUEUE_NAMES, queuePrefix } from "@payq/shared";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
-import { SHARED_REDIS_URL, Stack, testLogger } from "./support/stack.ts";
+import { Stack, testLogger } from "./support/stack.ts";
 
 describe("dashboard: login, sessions, bull-board", () => {
   let stack: Stack;
@@ -89,15 +88,13 @@ describe("dashboard: login, sessions, bull-board", () => {
       details: { apiKey: key, note: "4242 4242 4242 4242" },
     });
     // A completed job, for its return value: nothing else works the notifications DLQ.
-    const connection = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
     const worker = new Worker(QUEUE_NAMES.notificationsDeadLetter, () => Promise.resolve({ secret: key, echoed: card }), {
-      connection,
+      connection: stack.redis,
       prefix: queuePrefix(stack.prefix, "notificationsDeadLetter"),
     });
     const done = await stack.queues.notificationsDeadLetter.add("done", { paymentId: "p-redact" });
     await stack.waitUntil(async () => (await done.getState()) === "completed", 10_000, "the test job completed");
     await worker.close();
-    connection.disconnect();
 
     const client = await DashboardClient.login(base, "admin", "payq-admin");
     const views = [

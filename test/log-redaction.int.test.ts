@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey, hashPassword } from "@payq/runtime";
 import { freePort, killSpawnedApps, spawnApp, waitFor, type AppName, type AppProcess } from "@payq/testing";
+import { DashboardClient } from "./support/dashboard-client.ts";
 import { PaymentsApi } from "./support/payments-api.ts";
 import { Stack } from "./support/stack.ts";
 
@@ -100,26 +101,22 @@ describe("logs at trace level, across every app", () => {
   }
 
   async function operatorTraffic(): Promise<void> {
-    const signIn = (password: string, cookie?: string) =>
-      fetch(url("dashboard", "/login"), {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
-        body: new URLSearchParams({ username: "ops", password }),
-      });
-    expect((await signIn(SECRETS.wrongPassword)).status).toBe(401);
-    const signedIn = await signIn(SECRETS.password);
-    expect(signedIn.status).toBe(303);
-    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const failed = await fetch(url("dashboard", "/login"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: "ops", password: SECRETS.wrongPassword }),
+    });
+    expect(failed.status).toBe(401);
+    const ops = await DashboardClient.login(url("dashboard", ""), "ops", SECRETS.password);
+    const { cookie, csrfToken: csrf } = ops;
     issued.push(cookie.slice("payq.sid=".length));
-    const page = await (await fetch(url("dashboard", "/dead-letters"), { headers: { cookie } })).text();
-    const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page)?.[1] ?? "";
     expect(csrf).not.toBe("");
     issued.push(csrf);
-    const { items } = (await (await fetch(url("dashboard", "/api/dead-letters"), { headers: { cookie } })).json()) as { items: { paymentId: string }[] };
+    const { items } = (await ops.get("/api/dead-letters")).body as { items: { paymentId: string }[] };
     expect(items).toHaveLength(1);
-    for (const path of ["/", `/dead-letters/${items[0]!.paymentId}`, "/queues/api/queues?activeQueue=payments-dead-letter&status=waiting"]) {
-      expect((await fetch(url("dashboard", path), { headers: { cookie } })).status).toBe(200);
+    for (const path of ["/", "/dead-letters", `/dead-letters/${items[0]!.paymentId}`, "/queues/api/queues?activeQueue=payments-dead-letter&status=waiting"]) {
+      expect((await ops.get(path)).status).toBe(200);
     }
     const forged = await fetch(url("dashboard", "/api/dead-letters/replay"), {
       method: "POST",

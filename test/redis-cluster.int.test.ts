@@ -3,7 +3,7 @@ import { Cluster } from "ioredis";
 import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import type { RunningApp } from "@payq/runtime";
-import { deadLetterJobId, queuePrefix } from "@payq/shared";
+import { deadLetterJobId, primaries, queuePrefix } from "@payq/shared";
 import { startRedisCluster, waitFor, type TestRedisCluster } from "@payq/testing";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { deadLetterQueueDepth, replayAllDeadLetters } from "./support/dead-letters.ts";
@@ -157,7 +157,7 @@ describe("payq on a Redis Cluster of three primaries", () => {
     // With the default prefix and an even split of slots, these land on all three primaries.
     expect(new Set(Object.values(placements)).size).toBe(3);
     for (const port of cluster.ports) {
-      const keys = await (stack.redis as Cluster).nodes("master").find((node) => node.options.port === port)!.keys("*");
+      const keys = await primaries(stack.redis).find((node) => node.options.port === port)!.keys("*");
       expect(keys.length).toBeGreaterThan(0);
       // Nothing of a queue's lives outside its tag, so every multi-key script stays inside one slot; only
       // the single-key families (sessions, rate limits, the breaker registry) go untagged.

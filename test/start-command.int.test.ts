@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_API_KEY } from "@payq/runtime";
 import { redisAnswers } from "@payq/shared";
-import { createTestDatabase, freePort, spawnApp, waitFor, type TestDatabase } from "@payq/testing";
+import { createTestDatabase, freePort, killSpawnedApps, spawnApp, waitFor, type TestDatabase } from "@payq/testing";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -20,6 +20,7 @@ describe("pnpm start with no Redis running", () => {
     redisPort = await freePort();
   });
   afterAll(async () => {
+    killSpawnedApps();
     await db?.drop();
     await rm(dataDir(), { recursive: true, force: true });
   });

@@ -12,8 +12,6 @@ export const AUTH = { authorization: `Bearer ${MERCHANT_A.key}` };
 /** Headers a well-behaved client sends, so a case changes only what it names. */
 export const GOOD_HEADERS = { ...AUTH, "content-type": "application/json", "idempotency-key": "hostile-corpus-key" };
 export const VALID_PAYMENT = { amount: 1_000, currency: "USD", source: "tok_visa" };
-/** The body-parser limit (`16kb`), in bytes. */
-export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export const json = (value: unknown): string => JSON.stringify(value);
 /** The valid payment with one field set to `value`. */

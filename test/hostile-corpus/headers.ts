@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { MERCHANT_A } from "../support/stack.ts";
-import { AUTH, BODY_LIMIT_BYTES, GOOD_HEADERS, get, json, post, VALID_PAYMENT, withField, type HostileCase } from "./case.ts";
+import { BODY_LIMIT_BYTES } from "../support/hostile-values.ts";
+import { AUTH, GOOD_HEADERS, get, json, post, VALID_PAYMENT, withField, type HostileCase } from "./case.ts";
 
 const valid = json(VALID_PAYMENT);
 const bearer = (key: string | string[]) => ({ ...GOOD_HEADERS, authorization: key });

@@ -11,7 +11,7 @@ import {
 } from "./payment-fields.ts";
 import { LIST_QUERY_CASES, PAYMENT_ID_CASES } from "./reads.ts";
 
-export { GOOD_HEADERS, json, type HostileCase } from "./case.ts";
+export { GOOD_HEADERS, json } from "./case.ts";
 
 /** Every hostile request payq has been shown, each with the 4xx and code it must answer. */
 export const HOSTILE_CASES: HostileCase[] = [

@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { createPaymentSchema, vetCallbackUrl, type CallbackTargetPolicy } from "@payq/shared";
+import { createPaymentSchema, DEFAULT_CREATE_PAYMENT_LIMITS, vetCallbackUrl, type CallbackTargetPolicy } from "@payq/shared";
 
 /** The producer's body limit (`16kb`), in bytes. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
-const MAX_AMOUNT = 100_000_000;
+const MAX_AMOUNT = DEFAULT_CREATE_PAYMENT_LIMITS.maxAmount;
 const FIELDS = ["amount", "currency", "source", "description", "callbackUrl", "metadata"] as const;
 
 /** Characters that break parsers, databases and logs; fast-check's own units never produce lone surrogates. */
@@ -14,7 +14,7 @@ export const hostileString = (maxLength = 40, minLength = 0): fc.Arbitrary<strin
   fc.string({ unit: hostileUnit, minLength, maxLength });
 export const prototypeKey = fc.constantFrom("__proto__", "constructor", "prototype");
 /** Any JSON value, its keys and strings full of hostile characters. */
-export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ stringUnit: hostileUnit, maxDepth: 3 }),
   fc.constantFrom(1e308, -0, 2 ** 53 + 2, Number.MIN_VALUE, "NaN", "Infinity", "1000", [], {}),
 );
@@ -42,7 +42,7 @@ function callbackUrl(): fc.Arbitrary<string> {
   return fc.tuple(fc.constantFrom("http", "https"), host, fc.webPath()).map(([scheme, at, path]) => `${scheme}://${at}${path}`);
 }
 
-export const validPayment = fc.record(
+const validPayment = fc.record(
   {
     amount: fc.integer({ min: 1, max: MAX_AMOUNT }),
     currency: fc.constantFrom("USD", "EUR", "JPY", "KWD", "GBP", "UYW"),

@@ -7,7 +7,7 @@ type Directives = Record<string, string[]>;
  * The console's own pages load one script and one stylesheet from /assets and nothing else: no inline
  * script or style, no other origin, no framing. An injected tag finds nothing it is allowed to do.
  */
-export const CONSOLE_POLICY: Directives = {
+const CONSOLE_POLICY: Directives = {
   "default-src": ["'none'"],
   "script-src": ["'self'"],
   "script-src-attr": ["'none'"],
@@ -27,7 +27,7 @@ export const CONSOLE_POLICY: Directives = {
  * `style` attributes, its page sets a `<base>`, and it links IBM Plex from Google Fonts. Scripts stay
  * same-origin only, so the looser styles cannot run code.
  */
-export const BULL_BOARD_POLICY: Directives = {
+const BULL_BOARD_POLICY: Directives = {
   ...CONSOLE_POLICY,
   "style-src": ["'self'", "'unsafe-inline'", "https://fonts.googleapis.com"],
   "font-src": ["'self'", "https://fonts.gstatic.com"],

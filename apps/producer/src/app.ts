@@ -61,12 +61,13 @@ function requestLogging(deps: Pick<ProducerDeps, "logger" | "metrics">) {
   });
 }
 
-const OPERATIONS_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Fixed paths besides the payments API, each its own label. */
+const FIXED_ROUTES = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
 
 /** A low-cardinality route label: ids collapse to `:id`, and unknown paths to `other`. */
 function routeOf(url: string): string {
   const path = url.split("?")[0] ?? "";
   if (path === "/v1/payments") return path;
   if (path.startsWith("/v1/payments/")) return "/v1/payments/:id";
-  return OPERATIONS_ROUTES.has(path) ? path : "other";
+  return FIXED_ROUTES.has(path) ? path : "other";
 }

@@ -44,9 +44,11 @@ export function requestForLog(req: { method?: string; url?: string }): { method:
 
 /** A URL safe to log: the password, if any, is masked. */
 export function maskUrl(url: string): string {
-  // A cluster URL names several hosts, which no URL parser takes: mask its userinfo by hand.
-  const cluster = /^([a-z+]+:\/\/)(?:([^:@/]*):)?[^@/]*@(.*)$/.exec(url);
-  if (url.includes("+cluster://")) return cluster ? `${cluster[1]}${cluster[2] ?? ""}:****@${cluster[3]}` : url;
+  if (url.includes("+cluster://")) {
+    // A cluster URL names several hosts, which no URL parser takes: mask its userinfo by hand.
+    const parts = /^([a-z+]+:\/\/)(?:([^:@/]*):)?[^@/]*@(.*)$/.exec(url);
+    return parts ? `${parts[1]}${parts[2] ?? ""}:****@${parts[3]}` : url;
+  }
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "****";

@@ -45,7 +45,6 @@ export { createPool, type Pool, type PoolClient, type Queryable } from "./db/poo
 export { embeddedDirectory, embeddedUrl, isEmbeddedUrl } from "./db/embedded-pool.ts";
 export { isProcessAlive } from "./db/pid-file.ts";
 export { postgresAnswers } from "./db/probe.ts";
-export { Batcher, type BatcherOptions } from "./db/batcher.ts";
 export { withTransaction } from "./db/transaction.ts";
 export {
   deadLetterJobId,
@@ -136,7 +135,7 @@ export {
   type QueueRole,
 } from "./queues/names.ts";
 export { closeQueues, createQueues, enqueuePayment, pipelineJobOptions, type PayqQueues } from "./queues/queues.ts";
-export { assertNoEviction, createRedis, redisAnswers, waitForRedis, type RedisClient, type RedisRole } from "./queues/redis.ts";
+export { assertNoEviction, createRedis, primaries, redisAnswers, waitForRedis, type RedisClient, type RedisRole } from "./queues/redis.ts";
 export { parseRedisTarget, redisUrlFrom, type RedisTarget } from "./queues/redis-target.ts";
 export {
   classifyFailure,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createRedis, QUEUE_NAMES, queuePrefix, type QueueRole } from "@payq/shared";
+import { breakerKeys, createRedis, QUEUE_NAMES, queuePrefix, type QueueRole } from "@payq/shared";
 import { SystemStack } from "@payq/testing";
 import { ingestLoad } from "./ingest.ts";
 import { PayqBench } from "./payq-bench.ts";
@@ -46,10 +46,10 @@ async function withBench<T>(workers: number, work: (bench: Bench) => Promise<T>)
   const redisUrl = stack.env.REDIS_URL!;
   const redis = createRedis(redisUrl, "blocking");
   const raw = await RawBullmq.start(redis, redisUrl, workers, WORKER_CONCURRENCY);
-  if (stack.cluster) clusterPlacement = await placement(stack, raw);
+  const placement = stack.cluster ? await placementOf(stack, raw) : null;
   const payq = new PayqBench(stack, redis, inFlight);
   try {
-    return await work({ stack, redis, payq, raw });
+    return await work({ stack, redis, payq, raw, placement });
   } finally {
     await payq.close();
     await raw.stop();
@@ -59,16 +59,15 @@ async function withBench<T>(workers: number, work: (bench: Bench) => Promise<T>)
 }
 
 /** On a cluster: which of payq's hash tags (and raw BullMQ's) each primary serves, by `host:port`. */
-let clusterPlacement: Record<string, string> | null = null;
-async function placement(stack: SystemStack, raw: RawBullmq): Promise<Record<string, string>> {
+async function placementOf(stack: SystemStack, raw: RawBullmq): Promise<Record<string, string>> {
   const prefix = stack.env.QUEUE_PREFIX!;
-  const tags: [string, string][] = [
-    ...QUEUE_ROLES.map((role): [string, string] => [QUEUE_NAMES[role], queuePrefix(prefix, role)]),
-    ["breaker bank", `{${prefix}:breaker:bank}`],
-    ["raw BullMQ", raw.prefix],
+  const keys: [string, string][] = [
+    ...QUEUE_ROLES.map((role): [string, string] => [QUEUE_NAMES[role], `${queuePrefix(prefix, role)}:wait`]),
+    ["breaker bank", breakerKeys(prefix, "bank").state],
+    ["raw BullMQ", `${raw.prefix}:wait`],
   ];
   const served: Record<string, string[]> = {};
-  for (const [label, tag] of tags) (served[`127.0.0.1:${await stack.cluster!.primaryOf(`${tag}:x`)}`] ??= []).push(label);
+  for (const [label, key] of keys) (served[`127.0.0.1:${await stack.cluster!.primaryOf(key)}`] ??= []).push(label);
   return Object.fromEntries(Object.entries(served).map(([server, labels]) => [server, labels.join(", ")]));
 }
 
@@ -115,7 +114,7 @@ if (values.paced) {
 } else {
   const pairs = Number(values.pairs);
   say(`pairs: ${pairs} (the first is warm-up), ${count} items each, ${workerCount} worker process(es) × ${WORKER_CONCURRENCY}, ${inFlight} in flight`);
-  const runs = await withBench(workerCount, async (bench) => {
+  const { runs, placement } = await withBench(workerCount, async (bench) => {
     const all: RunResult[][] = [];
     for (let pair = 0; pair < pairs; pair += 1) {
       // A B C, then C B A: neither side always runs first on a warmer machine.
@@ -129,12 +128,12 @@ if (values.paced) {
       }
       all.push([byKind.A!, byKind.B!, byKind.C!]);
     }
-    return all;
+    return { runs: all, placement: bench.placement };
   });
   const measuredPairs = runs.slice(1);
   report.pairs = runs;
   section("Every run (pair 1 is warm-up)", runsTable(runs.flat()));
-  if (clusterPlacement) section("Each primary of the cluster, per item (pair 1 is warm-up)", serversTable(runs.flat(), clusterPlacement));
+  if (placement) section("Each primary of the cluster, per item (pair 1 is warm-up)", serversTable(runs.flat(), placement));
   section("Same-run ratios (pairs 2…)", table(["ratio", "median", "min–max", "target", ""], [
     ratioSummary("B/A end to end", measuredPairs.map(([a, b]) => b!.perSecond / a!.perSecond), 0.25),
     ratioSummary("C/A worker stage", measuredPairs.map(([a, , c]) => c!.perSecond / a!.perSecond), 0.4),

@@ -20,6 +20,8 @@ export interface Bench {
   redis: RedisClient;
   payq: PayqBench;
   raw: RawBullmq;
+  /** On a cluster: which of payq's hash tags each primary serves, by `host:port`; null on one Redis. */
+  placement: Record<string, string> | null;
 }
 
 const driver = () => [process.pid];

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Cluster, type Redis } from "ioredis";
-import type { Pool, RedisClient } from "@payq/shared";
+import { primaries, type Pool, type RedisClient } from "@payq/shared";
 
 /** Linux reports process CPU time in clock ticks of 10 ms (CLK_TCK = 100 on every Debian kernel). */
 const TICK_MS = 10;
@@ -33,9 +32,8 @@ export async function sampleUsage(groups: Record<string, number[]>, redis: Redis
   const cpuMs = Object.fromEntries(
     Object.entries(groups).map(([name, pids]) => [name, Object.fromEntries(pids.map((pid) => [pid, processCpuMs(pid)]))]),
   );
-  const servers: Redis[] = redis instanceof Cluster ? redis.nodes("master") : [redis];
   const usage: UsageSample["redis"] = {};
-  for (const server of servers) {
+  for (const server of primaries(redis)) {
     const [cpu, stats] = [await server.info("cpu"), await server.info("commandstats")];
     const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(cpu)?.[1] ?? 0);
     usage[`${server.options.host}:${server.options.port}`] = {

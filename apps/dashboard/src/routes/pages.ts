@@ -6,7 +6,7 @@ import { auditBody } from "../views/audit.ts";
 import { breakersBody } from "../views/breakers.ts";
 import { deadLetterBody } from "../views/dead-letter.ts";
 import { deadLettersBody } from "../views/dead-letters.ts";
-import { escapeHtml } from "../views/html.ts";
+import { escapeHtml } from "@payq/runtime";
 import { layout, type Section } from "../views/layout.ts";
 import { overviewBody } from "../views/overview.ts";
 import { cursorFromQuery, filterFromQuery } from "./filter-query.ts";

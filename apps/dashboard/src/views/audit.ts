@@ -1,6 +1,6 @@
 import type { AuditRecord } from "@payq/shared";
 import { timestamp } from "./format.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 
 export function auditBody(records: AuditRecord[], next: number | null): string {
   const rows = records

@@ -1,6 +1,6 @@
 import type { BreakerView } from "../console/overview.ts";
 import { duration, timestamp } from "./format.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 import { pill } from "./layout.ts";
 
 export function breakersBody(breakers: BreakerView[], canAct: boolean): string {

@@ -1,7 +1,7 @@
 import type { DeadLetter, Payment } from "@payq/shared";
 import { redact } from "../redact.ts";
 import { money, timestamp } from "./format.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 import { pill } from "./layout.ts";
 
 /** One dead letter: what failed, every attempt, the error and stack, and the payment (redacted). */

@@ -1,6 +1,6 @@
 import { ERROR_CLASSES, PIPELINE_STEPS, type DeadLetterPage, type ReplayRun } from "@payq/shared";
 import { ago, money, timestamp } from "./format.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 import { pill } from "./layout.ts";
 
 export interface DeadLettersView {

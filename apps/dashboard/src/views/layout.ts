@@ -1,5 +1,5 @@
 import type { User } from "../auth/users.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 
 export type Section = "overview" | "dead-letters" | "breakers" | "audit";
 

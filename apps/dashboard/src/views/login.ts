@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 
 export function loginPage(options: { error?: string; next?: string } = {}): string {
   return `<!doctype html>

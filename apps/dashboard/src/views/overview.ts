@@ -1,7 +1,7 @@
 import { PAYMENT_STATUSES } from "@payq/shared";
 import type { Overview } from "../console/overview.ts";
 import { ago, duration } from "./format.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml } from "@payq/runtime";
 import { pill } from "./layout.ts";
 
 const card = (label: string, value: string, id: string) =>

@@ -52,7 +52,7 @@ export class WebhookTargets {
  * addresses, so the addresses checked are the addresses connected to: a name that rebinds to 127.0.0.1
  * after `check` passed is refused here. (net.connect skips `lookup` for IP literals; `check` covers those.)
  */
-export function vettedLookup(policy: CallbackTargetPolicy): LookupFunction {
+function vettedLookup(policy: CallbackTargetPolicy): LookupFunction {
   return (hostname, options, callback) => {
     void vetHost(hostname, policy).then(
       (verdict) => {

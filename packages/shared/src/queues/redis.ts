@@ -60,6 +60,11 @@ export async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
+/** The servers that hold the data: the one Redis, or each primary of a cluster. */
+export function primaries(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes("master") : [redis];
+}
+
 /** Resolves once the connection is ready; rejects after `timeoutMs` without an answer. */
 export async function waitForRedis(redis: RedisClient, timeoutMs = 5_000): Promise<void> {
   if (redis.status === "ready") return;
@@ -78,8 +83,7 @@ export async function waitForRedis(redis: RedisClient, timeoutMs = 5_000): Promi
  * Managed Redis that forbids CONFIG is given the benefit of the doubt.
  */
 export async function assertNoEviction(redis: RedisClient): Promise<void> {
-  const servers = redis instanceof Cluster ? redis.nodes("master") : [redis];
-  for (const server of servers) {
+  for (const server of primaries(redis)) {
     const policy = await server.config("GET", "maxmemory-policy").catch(() => null);
     const value = Array.isArray(policy) ? policy[1] : null;
     if (value !== null && value !== undefined && value !== "noeviction") {
