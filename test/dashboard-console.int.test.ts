@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { chargeIdempotencyKey, deadLetterJobId } from "@payq/shared";
 import { waitFor } from "@payq/testing";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { deadLetterQueueDepth } from "./support/dead-letters.ts";
 import { paymentBody } from "./support/payments-api.ts";
-import { MERCHANT_B, Stack, testLogger } from "./support/stack.ts";
+import { MERCHANT_B, Stack } from "./support/stack.ts";
 
 describe("ops console API", () => {
   let stack: Stack;
@@ -36,7 +35,7 @@ describe("ops console API", () => {
   beforeAll(async () => {
     // One attempt and no breaker: a failing bank turns payments into dead letters at once.
     stack = await Stack.start({ env: { RETRY_MAX_ATTEMPTS: "1", BREAKER_ENABLED: "false" } });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     const base = `http://127.0.0.1:${dashboard.port}`;
     operator = await DashboardClient.login(base, "admin", "payq-admin");
     operator2 = await DashboardClient.login(base, "admin", "payq-admin");
@@ -51,10 +50,7 @@ describe("ops console API", () => {
     );
     await waitFor(async () => (await deadLetterQueueDepth(stack)) === 11);
   });
-  afterAll(async () => {
-    await dashboard?.stop();
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   it("lists and filters dead letters by class, step, merchant, time and text", async () => {
     const all = await operator.get("/api/dead-letters");

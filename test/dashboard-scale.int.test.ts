@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { Stack } from "./support/stack.ts";
 
 const DEAD_LETTERS = 50_000;
 /** What an operator notices as slow, on this 2-core machine with the rest of the suite running. */
@@ -31,13 +30,10 @@ describe(`the dead-letter list with ${DEAD_LETTERS} entries`, () => {
       [DEAD_LETTERS],
     );
     await stack.db.pool.query("ANALYZE payments; ANALYZE dead_letters");
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     client = await DashboardClient.login(`http://127.0.0.1:${dashboard.port}`, "admin", "payq-admin");
   }, 120_000);
-  afterAll(async () => {
-    await dashboard?.stop();
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   /** The median of five loads, so one hiccup of a busy machine does not decide. */
   async function timed(path: string): Promise<number> {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { Stack } from "./support/stack.ts";
 
 /** A Content-Security-Policy header as directive name → its sources. */
 function parsePolicy(header: string | null): Map<string, string[]> {
@@ -38,14 +37,11 @@ describe("dashboard security headers", () => {
   let operator: DashboardClient;
   beforeAll(async () => {
     stack = await Stack.start({ worker: false });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     base = `http://127.0.0.1:${dashboard.port}`;
     operator = await DashboardClient.login(base, "admin", "payq-admin");
   });
-  afterAll(async () => {
-    await dashboard?.stop();
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   const as = (cookie: string | null) => (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { redirect: "manual", ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> | undefined) } });
@@ -102,15 +98,11 @@ describe("dashboard security headers", () => {
   });
 
   it("adds HSTS and upgrade-insecure-requests when served over HTTPS", async () => {
-    const secure = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0", SECURE_COOKIES: "true" }), testLogger);
-    try {
-      for (const path of ["/login", "/queues"]) {
-        const response = await fetch(`http://127.0.0.1:${secure.port}${path}`, { redirect: "manual" });
-        expect(response.headers.get("strict-transport-security"), path).toBe("max-age=31536000; includeSubDomains");
-        expect(parsePolicy(response.headers.get("content-security-policy")).get("upgrade-insecure-requests"), path).toEqual([]);
-      }
-    } finally {
-      await secure.stop();
+    const secure = await stack.startDashboard({ SECURE_COOKIES: "true" });
+    for (const path of ["/login", "/queues"]) {
+      const response = await fetch(`http://127.0.0.1:${secure.port}${path}`, { redirect: "manual" });
+      expect(response.headers.get("strict-transport-security"), path).toBe("max-age=31536000; includeSubDomains");
+      expect(parsePolicy(response.headers.get("content-security-policy")).get("upgrade-insecure-requests"), path).toEqual([]);
     }
   });
 });

@@ -1,13 +1,12 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { waitFor } from "@payq/testing";
 import { launchBrowser, screenshotDir, watchCspViolations } from "./support/browser.ts";
 import { deadLetterQueueDepth } from "./support/dead-letters.ts";
 import { paymentBody } from "./support/payments-api.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { Stack } from "./support/stack.ts";
 
 describe("the ops console in a real browser", () => {
   let stack: Stack;
@@ -21,7 +20,7 @@ describe("the ops console in a real browser", () => {
     stack = await Stack.start({
       env: { RETRY_MAX_ATTEMPTS: "2", BREAKER_ENABLED: "false", ALERT_DLQ_DEPTH: "5" },
     });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     base = `http://127.0.0.1:${dashboard.port}`;
     browser = await launchBrowser();
     shots = await screenshotDir();
@@ -40,7 +39,6 @@ describe("the ops console in a real browser", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await dashboard?.stop();
     await stack?.stop();
   });
 

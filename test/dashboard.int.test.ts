@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import { QUEUE_NAMES, queuePrefix } from "@payq/shared";
 import type { RunningApp } from "@payq/runtime";
 import { DashboardClient } from "./support/dashboard-client.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { Stack } from "./support/stack.ts";
 
 describe("dashboard: login, sessions, bull-board", () => {
   let stack: Stack;
@@ -13,13 +12,10 @@ describe("dashboard: login, sessions, bull-board", () => {
   let base: string;
   beforeAll(async () => {
     stack = await Stack.start({ worker: false });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     base = `http://127.0.0.1:${dashboard.port}`;
   });
-  afterAll(async () => {
-    await dashboard?.stop();
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   const login = (username: string, password: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/login`, {

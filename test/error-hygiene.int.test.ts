@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { testPgAdminUrl } from "@payq/testing";
 import { DashboardClient } from "./support/dashboard-client.ts";
 import { paymentBody } from "./support/payments-api.ts";
-import { MERCHANT_A, Stack, testLogger } from "./support/stack.ts";
+import { MERCHANT_A, Stack } from "./support/stack.ts";
 
 interface Seen {
   where: string;
@@ -37,14 +36,13 @@ describe("internal errors reach clients as a code, never as internals", () => {
 
   beforeAll(async () => {
     stack = await Stack.start({ worker: false });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     client = await DashboardClient.login(`http://127.0.0.1:${dashboard.port}`, "admin", "payq-admin");
     paymentId = (await stack.api.create(paymentBody(1))).body.id as string;
     database = new URL(stack.db.url).pathname.slice(1);
   });
   afterAll(async () => {
     await admin(`ALTER DATABASE ${pg.escapeIdentifier(database)} WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
-    await dashboard?.stop();
     await stack?.stop();
   });
 

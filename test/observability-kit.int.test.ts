@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import type { RunningApp } from "@payq/runtime";
 import { paymentBody } from "./support/payments-api.ts";
-import { Stack, testLogger } from "./support/stack.ts";
+import { Stack } from "./support/stack.ts";
 
 interface AlertRule {
   alert: string;
@@ -53,7 +52,7 @@ describe("the observability kit (deploy/)", () => {
   let pages: Record<string, string>;
   beforeAll(async () => {
     stack = await Stack.start();
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     const created = await stack.api.create(paymentBody(0));
     expect(created.status).toBe(202);
     await stack.becomes(created.body.id as string, "succeeded");
@@ -64,10 +63,7 @@ describe("the observability kit (deploy/)", () => {
       dashboard: await page(dashboard.port),
     };
   });
-  afterAll(async () => {
-    await dashboard?.stop();
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   it("finds metric names in PromQL and nothing else", () => {
     expect(metricNames('sum by (le, step) (rate(a_bucket{x="y"}[5m])) / max(b) > 0.5 and on(instance) c_total offset 5m')).toEqual([

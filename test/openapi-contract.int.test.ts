@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import type { RunningApp } from "@payq/runtime";
 import { ContractCheck, type OpenApi } from "./support/openapi-contract.ts";
+import { whileKeyInFlight } from "./support/key-in-flight.ts";
 import { paymentBody, PaymentsApi, type ApiResponse } from "./support/payments-api.ts";
 import { MERCHANT_A, Stack, testLogger } from "./support/stack.ts";
 
@@ -101,16 +102,9 @@ describe("the producer's OpenAPI description", () => {
   });
 
   it("createPayment: 409 while the first request with the key is in flight", async () => {
-    const holder = await stack.db.pool.connect();
-    try {
-      await holder.query("SELECT pg_advisory_lock(hashtextextended($1 || ':' || $2, 0))", [MERCHANT_A.id, "contract-busy"]);
-      const busy = await stack.api.create(paymentBody(3), "contract-busy");
-      expect(busy.status).toBe(409);
-      contract.check("POST", PAYMENTS, busy);
-      await holder.query("SELECT pg_advisory_unlock_all()");
-    } finally {
-      holder.release();
-    }
+    const busy = await whileKeyInFlight(stack.db.pool, MERCHANT_A.id, "contract-busy", () => stack.api.create(paymentBody(3), "contract-busy"));
+    expect(busy.status).toBe(409);
+    contract.check("POST", PAYMENTS, busy);
   });
 
   it("listPayments and getPayment: 200 pages with a cursor, 400, 401 and 404 match the description", async () => {

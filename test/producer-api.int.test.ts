@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { whileKeyInFlight } from "./support/key-in-flight.ts";
 import { paymentBody } from "./support/payments-api.ts";
 import { MERCHANT_A, MERCHANT_B, Stack } from "./support/stack.ts";
 
@@ -60,16 +61,9 @@ describe("producer API", () => {
   });
 
   it("answers 409 while a request with the same key is in flight", async () => {
-    const holder = await stack.db.pool.connect();
-    try {
-      await holder.query("SELECT pg_advisory_lock(hashtextextended($1 || ':' || $2, 0))", [MERCHANT_A.id, "busy-1"]);
-      const busy = await stack.api.create(paymentBody(5), "busy-1");
-      expect(busy.status).toBe(409);
-      expect(busy.body).toMatchObject({ error: { code: "idempotency_key_in_use" } });
-      await holder.query("SELECT pg_advisory_unlock_all()");
-    } finally {
-      holder.release();
-    }
+    const busy = await whileKeyInFlight(stack.db.pool, MERCHANT_A.id, "busy-1", () => stack.api.create(paymentBody(5), "busy-1"));
+    expect(busy.status).toBe(409);
+    expect(busy.body).toMatchObject({ error: { code: "idempotency_key_in_use" } });
     expect((await stack.api.create(paymentBody(5), "busy-1")).status).toBe(202);
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "ioredis";
-import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import type { RunningApp } from "@payq/runtime";
 import { deadLetterJobId, primaries, queuePrefix } from "@payq/shared";
@@ -36,11 +35,10 @@ describe("payq on a Redis Cluster of three primaries", () => {
       // Failures dead-letter fast and never trip the breaker by themselves: its test forces it.
       env: { RETRY_MAX_ATTEMPTS: "2", BREAKER_MIN_CALLS: "100000", BREAKER_CONSECUTIVE_FAILURES: "100000" },
     });
-    dashboard = await startDashboard(loadDashboardEnv({ ...stack.env, DASHBOARD_PORT: "0" }), testLogger);
+    dashboard = await stack.startDashboard();
     operator = await DashboardClient.login(`http://127.0.0.1:${dashboard.port}`, "admin", "payq-admin");
   }, 90_000);
   afterAll(async () => {
-    await dashboard?.stop();
     await stack?.stop();
     await cluster?.stop();
   });

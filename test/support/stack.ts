@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { BankApi, loadBankSimEnv, startBankSim, type FaultsUpdate, type RunningBankSim } from "@payq/bank-sim";
+import { loadDashboardEnv, startDashboard } from "@payq/dashboard";
 import { loadProducerEnv, startProducer } from "@payq/producer";
 import { createLogger, DEV_WEBHOOK_ALLOWED_HOSTS, hashApiKey, type RunningApp } from "@payq/runtime";
 import { breakerKeys, closeQueues, createQueues, createRedis, type PayqQueues, type RedisClient } from "@payq/shared";
@@ -55,6 +56,7 @@ const FAST_ENV: Record<string, string> = {
  */
 export class Stack {
   private readonly workers: RunningWorker[] = [];
+  private readonly dashboards: RunningApp[] = [];
   private readonly children = new Set<ChildProcess>();
   readonly queues: PayqQueues;
 
@@ -117,6 +119,13 @@ export class Stack {
     const worker = await startWorker(loadWorkerEnv({ ...this.env, WORKER_PORT: "0", ...env }), testLogger, { ...REAL_PARTS, ...parts });
     this.workers.push(worker);
     return worker;
+  }
+
+  /** An in-process dashboard on this stack's database and Redis, stopped with the stack. */
+  async startDashboard(env: Record<string, string> = {}): Promise<RunningApp> {
+    const dashboard = await startDashboard(loadDashboardEnv({ ...this.env, DASHBOARD_PORT: "0", ...env }), testLogger);
+    this.dashboards.push(dashboard);
+    return dashboard;
   }
 
   /** Ports of the in-process workers' ops endpoints (/metrics, /readyz). */
@@ -196,6 +205,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     for (const child of this.children) child.kill("SIGKILL");
+    await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.stop()));
     await this.stopWorkers();
     await this.producer.stop();
     await this.bank.stop();
