@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { apiError } from "@payq/runtime";
+import { apiError, isWellFormedApiKey } from "@payq/runtime";
 import type { ApiKeyring } from "../api-keys.ts";
 
 /** Who is calling: set on `res.locals` by `authenticate` for every route after it. */
@@ -10,8 +10,8 @@ export interface MerchantLocals {
 /** Bearer API key authentication. Every failure looks the same, so a probe learns nothing. */
 export function authenticate(keys: ApiKeyring): RequestHandler<unknown, unknown, unknown, unknown, MerchantLocals> {
   return (req, res, next) => {
-    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(req.get("authorization") ?? "");
-    const merchantId = match?.[1] ? keys.merchantFor(match[1]) : null;
+    const key = /^Bearer (\S+)$/.exec(req.get("authorization") ?? "")?.[1];
+    const merchantId = key && isWellFormedApiKey(key) ? keys.merchantFor(key) : null;
     if (!merchantId) {
       res.set("WWW-Authenticate", 'Bearer realm="payq"');
       res.status(401).json(apiError("unauthorized", "a valid API key is required: Authorization: Bearer <key>"));
